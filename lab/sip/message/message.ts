@@ -1,0 +1,209 @@
+/**
+ * The SIP message model (RFC 3261 §7): requests and responses as an ordered list of header
+ * fields plus a body. Field values are kept as received (unknown headers and parameters
+ * survive verbatim, §7.3); the structured views of the headers the core needs (Via, From, To,
+ * CSeq, Call-ID, Contact) are parsed on first use and cached until the header changes.
+ *
+ * @example
+ * ```ts
+ * const req = new SipRequest("OPTIONS", "sip:bob@example.com");
+ * req.addHeader("Via", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds");
+ * req.topVia.branch; // "z9hG4bK776asdhds"
+ * ```
+ *
+ * @module
+ */
+import { canonicalHeaderName, headerKey } from "./header_names.ts";
+import {
+  type CSeq,
+  type NameAddr,
+  parseCSeq,
+  parseNameAddr,
+  parseNameAddrList,
+  parseViaList,
+  type Via,
+} from "./header_values.ts";
+
+/** One header field as it stands in the message: `name` as it will be written, `value` raw. */
+export interface HeaderField {
+  /** Lowercase long-form name (compact forms expanded): the lookup key. */
+  key: string;
+  /** The name written on the wire. */
+  name: string;
+  /** The field value, leading/trailing whitespace removed, line folding already unfolded. */
+  value: string;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Common part of requests and responses (RFC 3261 §7). */
+export abstract class SipMessage {
+  /** Header fields in wire order. Mutate through the methods so cached views stay right. */
+  readonly headers: HeaderField[] = [];
+  /** The message body (§7.4); Content-Length is derived from it when serializing. */
+  body: Uint8Array = EMPTY;
+  #cache: Map<string, unknown> | undefined;
+
+  abstract readonly kind: "request" | "response";
+
+  /** The first field value of `name` (compact or long, any case), or undefined. */
+  header(name: string): string | undefined {
+    const key = headerKey(name);
+    for (const h of this.headers) if (h.key === key) return h.value;
+    return undefined;
+  }
+
+  /** Every field value of `name`, in order (comma-joined values are not split here). */
+  headerValues(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (const h of this.headers) if (h.key === key) out.push(h.value);
+    return out;
+  }
+
+  /** True when at least one field named `name` is present. */
+  hasHeader(name: string): boolean {
+    return this.header(name) !== undefined;
+  }
+
+  /** Appends a field (after any existing ones of the same name). */
+  addHeader(name: string, value: string): this {
+    const key = headerKey(name);
+    this.headers.push({ key, name: canonicalHeaderName(key), value });
+    this.#invalidate(key);
+    return this;
+  }
+
+  /** Inserts a field before the first field of the same name, or at the top (Via, Record-Route). */
+  prependHeader(name: string, value: string): this {
+    const key = headerKey(name);
+    const field = { key, name: canonicalHeaderName(key), value };
+    const at = this.headers.findIndex((h) => h.key === key);
+    this.headers.splice(at < 0 ? 0 : at, 0, field);
+    this.#invalidate(key);
+    return this;
+  }
+
+  /** Replaces every field of `name` with one field, kept at the first one's position. */
+  setHeader(name: string, value: string): this {
+    const key = headerKey(name);
+    const at = this.headers.findIndex((h) => h.key === key);
+    if (at < 0) return this.addHeader(name, value);
+    this.headers[at] = { key, name: canonicalHeaderName(key), value };
+    for (let i = this.headers.length - 1; i > at; i--) {
+      if (this.headers[i].key === key) this.headers.splice(i, 1);
+    }
+    this.#invalidate(key);
+    return this;
+  }
+
+  /** Removes every field of `name`; returns how many were removed. */
+  removeHeader(name: string): number {
+    const key = headerKey(name);
+    let removed = 0;
+    for (let i = this.headers.length - 1; i >= 0; i--) {
+      if (this.headers[i].key === key) {
+        this.headers.splice(i, 1);
+        removed++;
+      }
+    }
+    if (removed) this.#invalidate(key);
+    return removed;
+  }
+
+  /** Removes only the first field of `name` (a proxy popping its own Via, §16.7). */
+  removeFirstHeader(name: string): boolean {
+    const key = headerKey(name);
+    const at = this.headers.findIndex((h) => h.key === key);
+    if (at < 0) return false;
+    this.headers.splice(at, 1);
+    this.#invalidate(key);
+    return true;
+  }
+
+  /** Call-ID (§20.8). Throws when absent. */
+  get callId(): string {
+    const v = this.header("call-id");
+    if (v === undefined) throw new Error("missing Call-ID");
+    return v;
+  }
+
+  /** CSeq (§20.16). Throws when absent or malformed. */
+  get cseq(): CSeq {
+    return this.#cached("cseq", () => parseCSeq(this.#required("cseq")));
+  }
+
+  /** From (§20.20). */
+  get from(): NameAddr {
+    return this.#cached("from", () => parseNameAddr(this.#required("from")));
+  }
+
+  /** To (§20.39). */
+  get to(): NameAddr {
+    return this.#cached("to", () => parseNameAddr(this.#required("to")));
+  }
+
+  /** Every Via value, top first, across all Via fields (§20.42, §7.3.1 comma lists). */
+  get vias(): Via[] {
+    return this.#cached("via", () => this.headerValues("via").flatMap(parseViaList));
+  }
+
+  /** The topmost Via (§8.1.1.7, §17.2.3 matching). Throws when there is none. */
+  get topVia(): Via {
+    const v = this.vias[0];
+    if (!v) throw new Error("missing Via");
+    return v;
+  }
+
+  /** Every Contact value (§20.10); `*` is reported as an entry with `star: true`. */
+  get contacts(): NameAddr[] {
+    return this.#cached("contact", () => this.headerValues("contact").flatMap(parseNameAddrList));
+  }
+
+  #required(key: string): string {
+    const v = this.header(key);
+    if (v === undefined) throw new Error(`missing ${canonicalHeaderName(key)}`);
+    return v;
+  }
+
+  #cached<T>(key: string, make: () => T): T {
+    this.#cache ??= new Map();
+    if (this.#cache.has(key)) return this.#cache.get(key) as T;
+    const value = make();
+    this.#cache.set(key, value);
+    return value;
+  }
+
+  #invalidate(key: string) {
+    this.#cache?.delete(key);
+  }
+}
+
+/** A SIP request (§7.1): Request-Line `Method SP Request-URI SP SIP-Version`. */
+export class SipRequest extends SipMessage {
+  readonly kind = "request" as const;
+  constructor(
+    /** The method token, case-sensitive (§7.1). */
+    public method: string,
+    /** The Request-URI exactly as it is written (parse with `parseUri` from uri.ts). */
+    public uri: string,
+    public version = "SIP/2.0",
+  ) {
+    super();
+  }
+}
+
+/** A SIP response (§7.2): Status-Line `SIP-Version SP Status-Code SP Reason-Phrase`. */
+export class SipResponse extends SipMessage {
+  readonly kind = "response" as const;
+  constructor(
+    public status: number,
+    public reason: string,
+    public version = "SIP/2.0",
+  ) {
+    super();
+  }
+}
+
+/** Either kind of message. */
+export type AnySipMessage = SipRequest | SipResponse;
