@@ -60,10 +60,44 @@ export function headerKey(name: string): string {
 /**
  * The spelling written on the wire for a header key: the registry's canonical form, else
  * each dash-separated word capitalised ("max-forwards" → "Max-Forwards").
+ *
+ * @example
+ * ```ts
+ * canonicalHeaderName("cseq"); // "CSeq"
+ * canonicalHeaderName("record-route"); // "Record-Route"
+ * ```
  */
 export function canonicalHeaderName(key: string): string {
   const known = CANONICAL[key];
   if (known) return known;
   if (key.startsWith("ms-") || key.startsWith("x-ms-")) return key; // Microsoft headers are lowercase on the wire
   return key.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+}
+
+/** A header name as resolved once: lookup key and wire spelling. */
+export interface ResolvedHeaderName {
+  readonly key: string;
+  readonly name: string;
+}
+
+const resolved = new Map<string, ResolvedHeaderName>();
+/** Bound on remembered spellings, so hostile peers sending random names cannot grow it. */
+const RESOLVED_LIMIT = 2048;
+
+/**
+ * Resolves a header name as received (any case, compact or long) to its key and canonical
+ * spelling, remembering the answer for the next message (the parser's hot path).
+ *
+ * @example
+ * ```ts
+ * resolveHeaderName("v"); // { key: "via", name: "Via" }
+ * ```
+ */
+export function resolveHeaderName(raw: string): ResolvedHeaderName {
+  const hit = resolved.get(raw);
+  if (hit) return hit;
+  const key = headerKey(raw);
+  const entry = { key, name: canonicalHeaderName(key) };
+  if (resolved.size < RESOLVED_LIMIT) resolved.set(raw, entry);
+  return entry;
 }

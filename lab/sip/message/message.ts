@@ -23,6 +23,7 @@ import {
   parseViaList,
   type Via,
 } from "./header_values.ts";
+import { parseUri, type Uri } from "./uri.ts";
 
 /** One header field as it stands in the message: `name` as it will be written, `value` raw. */
 export interface HeaderField {
@@ -36,13 +37,21 @@ export interface HeaderField {
 
 const EMPTY = new Uint8Array(0);
 
-/** Common part of requests and responses (RFC 3261 §7). */
+/**
+ * Common part of requests and responses (RFC 3261 §7).
+ *
+ * @example
+ * ```ts
+ * function isInDialog(msg: SipMessage): boolean {
+ *   return msg.to.tag !== undefined;
+ * }
+ * ```
+ */
 export abstract class SipMessage {
   /** Header fields in wire order. Mutate through the methods so cached views stay right. */
   readonly headers: HeaderField[] = [];
   /** The message body (§7.4); Content-Length is derived from it when serializing. */
   body: Uint8Array = EMPTY;
-  #cache: Map<string, unknown> | undefined;
 
   abstract readonly kind: "request" | "response";
 
@@ -123,29 +132,29 @@ export abstract class SipMessage {
 
   /** Call-ID (§20.8). Throws when absent. */
   get callId(): string {
-    const v = this.header("call-id");
+    const v = this.#first("call-id");
     if (v === undefined) throw new Error("missing Call-ID");
     return v;
   }
 
   /** CSeq (§20.16). Throws when absent or malformed. */
   get cseq(): CSeq {
-    return this.#cached("cseq", () => parseCSeq(this.#required("cseq")));
+    return this.#cseq ??= parseCSeq(this.#required("cseq"));
   }
 
   /** From (§20.20). */
   get from(): NameAddr {
-    return this.#cached("from", () => parseNameAddr(this.#required("from")));
+    return this.#from ??= parseNameAddr(this.#required("from"));
   }
 
   /** To (§20.39). */
   get to(): NameAddr {
-    return this.#cached("to", () => parseNameAddr(this.#required("to")));
+    return this.#to ??= parseNameAddr(this.#required("to"));
   }
 
   /** Every Via value, top first, across all Via fields (§20.42, §7.3.1 comma lists). */
   get vias(): Via[] {
-    return this.#cached("via", () => this.headerValues("via").flatMap(parseViaList));
+    return this.#vias ??= this.#list("via", parseViaList);
   }
 
   /** The topmost Via (§8.1.1.7, §17.2.3 matching). Throws when there is none. */
@@ -157,29 +166,67 @@ export abstract class SipMessage {
 
   /** Every Contact value (§20.10); `*` is reported as an entry with `star: true`. */
   get contacts(): NameAddr[] {
-    return this.#cached("contact", () => this.headerValues("contact").flatMap(parseNameAddrList));
+    return this.#contacts ??= this.#list("contact", parseNameAddrList);
+  }
+
+  // Structured views, parsed on first use; undefined = not parsed yet (or invalidated).
+  #cseq: CSeq | undefined;
+  #from: NameAddr | undefined;
+  #to: NameAddr | undefined;
+  #vias: Via[] | undefined;
+  #contacts: NameAddr[] | undefined;
+
+  #first(key: string): string | undefined {
+    for (const h of this.headers) if (h.key === key) return h.value;
+    return undefined;
   }
 
   #required(key: string): string {
-    const v = this.header(key);
+    const v = this.#first(key);
     if (v === undefined) throw new Error(`missing ${canonicalHeaderName(key)}`);
     return v;
   }
 
-  #cached<T>(key: string, make: () => T): T {
-    this.#cache ??= new Map();
-    if (this.#cache.has(key)) return this.#cache.get(key) as T;
-    const value = make();
-    this.#cache.set(key, value);
-    return value;
+  #list<T>(key: string, parse: (value: string) => T[]): T[] {
+    let out: T[] | undefined;
+    for (const h of this.headers) {
+      if (h.key !== key) continue;
+      const items = parse(h.value);
+      if (out === undefined) out = items;
+      else for (const item of items) out.push(item);
+    }
+    return out ?? [];
   }
 
   #invalidate(key: string) {
-    this.#cache?.delete(key);
+    switch (key) {
+      case "cseq":
+        this.#cseq = undefined;
+        break;
+      case "from":
+        this.#from = undefined;
+        break;
+      case "to":
+        this.#to = undefined;
+        break;
+      case "via":
+        this.#vias = undefined;
+        break;
+      case "contact":
+        this.#contacts = undefined;
+        break;
+    }
   }
 }
 
-/** A SIP request (§7.1): Request-Line `Method SP Request-URI SP SIP-Version`. */
+/**
+ * A SIP request (§7.1): Request-Line `Method SP Request-URI SP SIP-Version`.
+ *
+ * @example
+ * ```ts
+ * const bye = new SipRequest("BYE", "sip:bob@192.0.2.4").addHeader("CSeq", "2 BYE");
+ * ```
+ */
 export class SipRequest extends SipMessage {
   readonly kind = "request" as const;
   constructor(
@@ -191,9 +238,26 @@ export class SipRequest extends SipMessage {
   ) {
     super();
   }
+
+  #parsedUri: { text: string; uri: Uri } | undefined;
+
+  /** The Request-URI parsed (§19.1), cached while `uri` is unchanged. Throws when malformed. */
+  get requestUri(): Uri {
+    if (this.#parsedUri?.text !== this.uri) {
+      this.#parsedUri = { text: this.uri, uri: parseUri(this.uri) };
+    }
+    return this.#parsedUri.uri;
+  }
 }
 
-/** A SIP response (§7.2): Status-Line `SIP-Version SP Status-Code SP Reason-Phrase`. */
+/**
+ * A SIP response (§7.2): Status-Line `SIP-Version SP Status-Code SP Reason-Phrase`.
+ *
+ * @example
+ * ```ts
+ * const ringing = new SipResponse(180, "Ringing");
+ * ```
+ */
 export class SipResponse extends SipMessage {
   readonly kind = "response" as const;
   constructor(
