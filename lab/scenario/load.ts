@@ -66,6 +66,25 @@ export function parseScenario(
 }
 
 /**
+ * Pin a problem found after loading (by the runner, say) to its line and column in the
+ * scenario text, for a {@link ScenarioError}.
+ *
+ * @example
+ * ```ts
+ * locateIssue(text, "x.yaml", { path: ["workloads", 1, "kind"], message: "not available yet" });
+ * // { file: "x.yaml", line: 14, column: 11, field: "workloads[1].kind", message: "…" }
+ * ```
+ */
+export function locateIssue(text: string, fileName: string, issue: PathIssue): ScenarioIssue {
+  return {
+    file: fileName,
+    ...YamlSource.parse(text).positionOf(issue),
+    field: formatFieldPath(issue.path),
+    message: issue.message,
+  };
+}
+
+/**
  * Read, parse and validate a scenario file. Throws {@link ScenarioError} when it is not valid
  * (and the file system's error when it cannot be read).
  *

@@ -13,7 +13,7 @@
  * @module
  */
 
-export { loadScenario, type ParseOptions, parseScenario } from "./load.ts";
+export { loadScenario, locateIssue, type ParseOptions, parseScenario } from "./load.ts";
 export {
   formatFieldPath,
   formatIssue,

@@ -454,6 +454,8 @@ class Normalizer {
         };
       case "qoe":
         return { ...base, kind, callTime: dd("callTime", "1m") };
+      case "noop":
+        return { ...base, kind, duration: dd("duration", "0s") };
     }
   }
 

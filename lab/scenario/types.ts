@@ -138,9 +138,12 @@ export interface GeneratedUsers {
   /** User part of each address, e.g. "user{index:5}". */
   readonly naming: string;
   readonly firstIndex: number;
-  /** Password pattern for lab users, e.g. "pw-{index}". */
+  /**
+   * Password pattern for lab users, e.g. "pw-{index}"; `{secret}` stands for a value derived
+   * from `fakerSeed` and the index (formula in scenarios/README.md).
+   */
   readonly password: string;
-  /** Seed for faker (display names and other details). */
+  /** Seed for faker (display names and other details) and for `{secret}` in passwords. */
   readonly fakerSeed: number;
 }
 
@@ -298,6 +301,16 @@ export interface QoeWorkload extends WorkloadBase {
   readonly callTime: DurationDistribution;
 }
 
+/**
+ * Test and bench kind: sends nothing, each iteration only lasts `duration`. It measures the
+ * runner itself (scheduler accuracy, results files) without any SIP traffic.
+ */
+export interface NoopWorkload extends WorkloadBase {
+  readonly kind: "noop";
+  /** How long each iteration lasts. */
+  readonly duration: DurationDistribution;
+}
+
 /** Any workload. */
 export type Workload =
   | CallWorkload
@@ -311,7 +324,8 @@ export type Workload =
   | ConferenceWorkload
   | LocationWorkload
   | ResponseGroupWorkload
-  | QoeWorkload;
+  | QoeWorkload
+  | NoopWorkload;
 
 /** The workload kinds. */
 export type WorkloadKind = Workload["kind"];
@@ -334,6 +348,7 @@ export const WORKLOAD_STATUS: Readonly<Record<WorkloadKind, "available" | "plann
   "location": "planned",
   "response-group": "planned",
   "qoe": "planned",
+  "noop": "available",
 };
 
 // ---------------------------------------------------------------------------------------------

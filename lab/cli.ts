@@ -1,0 +1,361 @@
+/**
+ * The `lab` command line (`deno task lab <command>`):
+ *
+ * ```text
+ * lab run <scenario.yaml> [--results <dir>] [--no-progress]
+ * lab validate <scenario.yaml>...
+ * lab report <run-dir>
+ * lab serve <agent> --listen <udp|tcp|tls|ws|wss>:<host>:<port> [...]
+ * ```
+ *
+ * `run` drives the fleet's drivers from `agents/mod.ts` (`defaultWorkloads()`,
+ * `defaultLabTarget()`) plus the built-in `noop` workload; `serve` hands its arguments to
+ * `serveAgent(argv)` from `agents/serve.ts`. Both agent modules are imported only when needed,
+ * so `validate`, `report` and noop runs work without them.
+ *
+ * Exit codes: 0 success (every threshold passed); 1 runtime error; 2 usage or scenario error;
+ * 99 thresholds failed; 130 run interrupted.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { formatSummaryTable, readResults, writeReport } from "./metrics/mod.ts";
+import {
+  type LabTargetFactory,
+  noopWorkload,
+  RUN_EXIT_CODES,
+  runScenario,
+  RunSetupError,
+  type WorkloadFactory,
+} from "./runner/mod.ts";
+import { LAB_AGENT_KINDS, loadScenario, ScenarioError, validateCommand } from "./scenario/mod.ts";
+
+/** Where the command writes. */
+export interface CliOutput {
+  /** Standard output text (newlines included). */
+  out(text: string): void;
+  /** Standard error text (newlines included). */
+  err(text: string): void;
+  /** Whether `out` is a terminal (the progress line is redrawn in place). */
+  readonly terminal?: boolean;
+}
+
+const USAGE = `usage: deno task lab <command> [options]
+
+commands:
+  run <scenario.yaml> [--results <dir>] [--no-progress]
+                      run a scenario; results go to <dir>/<run-id>/ (default results/)
+  validate <file>...  check scenario files without running anything
+  report <run-dir>    (re)make report.html of a results folder, finished or interrupted
+  serve <agent> --listen <udp|tcp|tls|ws|wss>:<host>:<port> [...]
+                      run one lab agent on its own
+
+"deno task lab <command> --help" tells more about a command.
+`;
+
+const RUN_HELP = `usage: deno task lab run <scenario.yaml> [--results <dir>] [--no-progress]
+
+Run a scenario: start the lab agents (target kind: lab), build the population, drive the
+executor, and write results/<run-id>/ from the first second: scenario.yaml, run.json,
+timeseries.ndjson, events.ndjson, summary.partial.json, histograms/, and at the end
+summary.json and report.html. Ctrl-C stops gracefully (in-flight iterations finish, users
+sign out); a second Ctrl-C stops at once.
+
+options:
+  --results <dir>  folder for the run's results folder (default: results)
+  --no-progress    no live progress line
+
+exit codes: 0 every threshold passed, 99 a threshold failed, 130 interrupted,
+            1 runtime error, 2 invalid scenario or usage
+`;
+
+const VALIDATE_HELP = `usage: deno task lab validate <scenario.yaml>...
+
+Check scenario files without running them: every problem is printed as
+file:line:col: field: message.
+
+exit codes: 0 all valid, 1 a file has problems, 2 usage
+`;
+
+const REPORT_HELP = `usage: deno task lab report <run-dir>
+
+Write <run-dir>/report.html from the results folder alone (also for a run that was
+interrupted or killed) and print its summary.
+
+exit codes: 0 written, 1 no such results folder or unreadable, 2 usage
+`;
+
+const SERVE_HELP =
+  `usage: deno task lab serve <agent> --listen <transport>:<host>:<port> [--listen ...] [...]
+
+Run one lab agent until Ctrl-C.
+  agent:      ${LAB_AGENT_KINDS.join(", ")}
+  transport:  udp, tcp, tls, ws or wss; an IPv6 host goes in brackets: tcp:[::1]:5060
+Further options belong to the agent (see agents/serve.ts).
+`;
+
+/** The interface `agents/mod.ts` offers the command line. */
+interface AgentsModule {
+  defaultWorkloads(): readonly WorkloadFactory[] | Promise<readonly WorkloadFactory[]>;
+  defaultLabTarget(): LabTargetFactory | Promise<LabTargetFactory>;
+}
+
+/** The interface `agents/serve.ts` offers the command line. */
+interface ServeModule {
+  serveAgent(argv: string[]): Promise<number>;
+}
+
+/** A module that is loaded, or why not. */
+type Optional<T> = { readonly module: T } | { readonly problem: string };
+
+/**
+ * Import a module of the project that may not exist yet; `exports` are the functions it must
+ * have.
+ */
+async function importOptional<T>(
+  relative: string,
+  exports: readonly string[],
+): Promise<Optional<T>> {
+  const url = new URL(relative, import.meta.url);
+  const shown = relative.replace(/^\.\.\//, "");
+  try {
+    await Deno.stat(url);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      return { problem: `${shown} does not exist yet (the lab agents are not built)` };
+    }
+    throw error;
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url.href);
+  } catch (error) {
+    return {
+      problem: `${shown} failed to load: ${error instanceof Error ? error.message : error}`,
+    };
+  }
+  const missing = exports.filter((name) => typeof module[name] !== "function");
+  if (missing.length > 0) {
+    return { problem: `${shown} does not export ${missing.map((n) => `${n}()`).join(", ")}` };
+  }
+  return { module: module as T };
+}
+
+/** Options a command accepts, as `node:util` `parseArgs` takes them. */
+type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+
+/** Parsed arguments. */
+interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Parse options strictly; a usage error is reported and yields undefined. */
+function parseOptions(
+  args: string[],
+  options: OptionSpec,
+  io: CliOutput,
+  help: string,
+): ParsedArgs | undefined {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as ParsedArgs["values"], positionals };
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : error}\n\n${help}`);
+    return undefined;
+  }
+}
+
+async function runCommand(args: string[], io: CliOutput): Promise<number> {
+  const parsed = parseOptions(
+    args,
+    {
+      results: { type: "string" },
+      "no-progress": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    io,
+    RUN_HELP,
+  );
+  if (parsed === undefined) return RUN_EXIT_CODES.scenarioError;
+  if (parsed.values.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.err(`expected one scenario file\n\n${RUN_HELP}`);
+    return RUN_EXIT_CODES.scenarioError;
+  }
+  const file = parsed.positionals[0];
+  let scenario;
+  try {
+    scenario = await loadScenario(file);
+  } catch (error) {
+    if (error instanceof ScenarioError) io.err(`${error.message}\n`);
+    else if (error instanceof Deno.errors.NotFound) io.err(`${file}: no such file\n`);
+    else throw error;
+    return RUN_EXIT_CODES.scenarioError;
+  }
+  const agents = await importOptional<AgentsModule>("../agents/mod.ts", [
+    "defaultWorkloads",
+    "defaultLabTarget",
+  ]);
+  const workloads: WorkloadFactory[] = [noopWorkload];
+  let labTarget: LabTargetFactory | undefined;
+  if ("module" in agents) {
+    workloads.push(...await agents.module.defaultWorkloads());
+    labTarget = await agents.module.defaultLabTarget();
+  }
+  try {
+    const result = await runScenario(scenario, {
+      workloads,
+      labTarget,
+      resultsDir: parsed.values.results as string | undefined,
+      progress: !parsed.values["no-progress"],
+      handleSignals: true,
+      out: io.out,
+      terminal: io.terminal ?? false,
+    });
+    if (result.error !== undefined) io.err(`run failed: ${result.error}\n`);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      io.err(`${error.message}\n`);
+      return RUN_EXIT_CODES.scenarioError;
+    }
+    if (error instanceof RunSetupError) {
+      const why = "problem" in agents ? `\n${agents.problem}` : "";
+      io.err(`${error.message}${why}\n`);
+      return RUN_EXIT_CODES.runtimeError;
+    }
+    throw error;
+  }
+}
+
+async function validate(args: string[], io: CliOutput): Promise<number> {
+  const parsed = parseOptions(args, { help: { type: "boolean", short: "h" } }, io, VALIDATE_HELP);
+  if (parsed === undefined) return 2;
+  if (parsed.values.help) {
+    io.out(VALIDATE_HELP);
+    return 0;
+  }
+  return await validateCommand([...parsed.positionals], {
+    out: (line) => io.out(`${line}\n`),
+    err: (line) => io.err(`${line}\n`),
+  });
+}
+
+async function report(args: string[], io: CliOutput): Promise<number> {
+  const parsed = parseOptions(args, { help: { type: "boolean", short: "h" } }, io, REPORT_HELP);
+  if (parsed === undefined) return 2;
+  if (parsed.values.help) {
+    io.out(REPORT_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.err(`expected one results folder\n\n${REPORT_HELP}`);
+    return 2;
+  }
+  const dir = parsed.positionals[0];
+  try {
+    const results = readResults(dir);
+    const path = await writeReport(dir);
+    if (results.summarySource !== "final") {
+      io.out(`${dir}: the run did not finish; summary from ${results.summarySource} results\n`);
+    }
+    io.out(`${formatSummaryTable(results.summary)}\nreport: ${path}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`${dir}: ${error instanceof Error ? error.message : error}\n`);
+    return 1;
+  }
+}
+
+/** `<transport>:<host>:<port>`, IPv6 hosts in brackets. */
+const LISTEN = /^(udp|tcp|tls|ws|wss):(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):(\d{1,5})$/;
+
+async function serve(args: string[], io: CliOutput): Promise<number> {
+  const [agent] = args;
+  if (agent === undefined || agent === "--help" || agent === "-h") {
+    (agent === undefined ? io.err : io.out)(SERVE_HELP);
+    return agent === undefined ? 2 : 0;
+  }
+  if (!(LAB_AGENT_KINDS as readonly string[]).includes(agent)) {
+    io.err(`unknown agent '${agent}'\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  const listens = args.flatMap((arg, i) =>
+    arg === "--listen" ? [args[i + 1] ?? ""] : arg.startsWith("--listen=") ? [arg.slice(9)] : []
+  );
+  const wrong = listens.filter((value) => {
+    const match = LISTEN.exec(value);
+    return match === null || Number(match[3]) > 65535;
+  });
+  if (listens.length === 0 || wrong.length > 0) {
+    const what = listens.length === 0
+      ? "at least one --listen is needed"
+      : `not <transport>:<host>:<port>: ${wrong.map((w) => `'${w}'`).join(", ")}`;
+    io.err(`${what}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  const loaded = await importOptional<ServeModule>("../agents/serve.ts", ["serveAgent"]);
+  if ("problem" in loaded) {
+    io.err(`lab serve is not available: ${loaded.problem}\n`);
+    return 1;
+  }
+  return await loaded.module.serveAgent(args);
+}
+
+/**
+ * Run the command line; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await main(["validate", "scenarios/basic-call.yaml"]));
+ * ```
+ */
+export async function main(args: readonly string[], io: CliOutput = stdio()): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "run":
+      return await runCommand(rest, io);
+    case "validate":
+      return await validate(rest, io);
+    case "report":
+      return await report(rest, io);
+    case "serve":
+      return await serve(rest, io);
+    case "help":
+    case "--help":
+    case "-h":
+      io.out(USAGE);
+      return 0;
+    default:
+      io.err(
+        `${command === undefined ? "no command" : `unknown command '${command}'`}\n\n${USAGE}`,
+      );
+      return 2;
+  }
+}
+
+function stdio(): CliOutput {
+  const encoder = new TextEncoder();
+  const writer = (stream: { writeSync(p: Uint8Array): number }) => (text: string) => {
+    const bytes = encoder.encode(text);
+    let written = 0;
+    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  };
+  return {
+    out: writer(Deno.stdout),
+    err: writer(Deno.stderr),
+    terminal: Deno.stdout.isTerminal(),
+  };
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

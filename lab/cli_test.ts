@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { main } from "./cli.ts";
+import { noopScenarioYaml, tempFolder } from "./runner/test_support.ts";
+
+/** Run the command line in-process; returns the exit code and what it printed. */
+async function lab(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+Deno.test("no command or an unknown one: usage on stderr, exit code 2", async () => {
+  for (const args of [[], ["launch"]]) {
+    const r = await lab(...args);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /usage: deno task lab <command>/);
+  }
+  assert.match((await lab("launch")).err, /unknown command 'launch'/);
+  const help = await lab("--help");
+  assert.equal(help.code, 0);
+  assert.match(help.out, /validate <file>/);
+});
+
+Deno.test("--help for each command", async () => {
+  for (
+    const [command, text] of [
+      ["run", /--no-progress/],
+      ["validate", /file:line:col/],
+      ["report", /report\.html/],
+      ["serve", /--listen <transport>:<host>:<port>/],
+    ] as const
+  ) {
+    const r = await lab(command, "--help");
+    assert.equal(r.code, 0, command);
+    assert.match(r.out, text);
+  }
+});
+
+Deno.test("validate: a broken file exits non-zero with file:line:col", async () => {
+  const folder = await tempFolder();
+  try {
+    const good = await folder.write(
+      "good.yaml",
+      noopScenarioYaml({
+        load: "  executor: constant-users\n  users: 1\n  duration: 1s",
+      }),
+    );
+    const broken = await folder.write(
+      "broken.yaml",
+      noopScenarioYaml({ load: "  executor: constant-users\n  users: 1\n  duration: 10" }),
+    );
+    assert.equal((await lab("validate", good)).code, 0);
+    const r = await lab("validate", good, broken);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /good\.yaml: ok/);
+    assert.ok(r.err.includes(`${broken}:14:13: load.duration:`), r.err);
+    assert.equal((await lab("validate")).code, 2);
+  } finally {
+    await folder.dispose();
+  }
+});
+
+Deno.test("run: usage, missing and invalid files, refused workloads are exit code 2", async () => {
+  const folder = await tempFolder();
+  try {
+    assert.equal((await lab("run")).code, 2);
+    assert.equal((await lab("run", "a.yaml", "--bogus")).code, 2);
+    const missing = await lab("run", `${folder.dir}/none.yaml`);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no such file/);
+    const planned = await folder.write(
+      "planned.yaml",
+      noopScenarioYaml({
+        load: "  executor: constant-users\n  users: 1\n  duration: 1s",
+        workloads: "  - kind: presence",
+      }),
+    );
+    const r = await lab("run", planned, "--results", `${folder.dir}/results`);
+    assert.equal(r.code, 2);
+    assert.ok(
+      r.err.includes(
+        `${planned}:10:11: workloads[0].kind: workload 'presence' is not available yet`,
+      ),
+      r.err,
+    );
+  } finally {
+    await folder.dispose();
+  }
+});
+
+Deno.test("run: a short noop scenario passes and leaves its results folder", async () => {
+  const folder = await tempFolder();
+  try {
+    const path = await folder.write(
+      "short.yaml",
+      noopScenarioYaml({
+        load: "  executor: shared-iterations\n  users: 2\n  iterations: 20",
+        thresholds: "  iterations_completed: count == 20",
+      }),
+    );
+    const r = await lab("run", path, "--results", `${folder.dir}/results`, "--no-progress");
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /PASS {2}iterations_completed/);
+    const [entry] = [...Deno.readDirSync(`${folder.dir}/results`)];
+    const dir = `${folder.dir}/results/${entry.name}`;
+    assert.ok(Deno.statSync(`${dir}/summary.json`).isFile);
+
+    const report = await lab("report", dir);
+    assert.equal(report.code, 0, report.err);
+    assert.match(report.out, /report: .*report\.html/);
+    assert.equal((await lab("report", `${folder.dir}/nothing`)).code, 1);
+    assert.equal((await lab("report")).code, 2);
+  } finally {
+    await folder.dispose();
+  }
+});
+
+Deno.test("serve: the agent and --listen addresses are checked before delegating", async () => {
+  assert.equal((await lab("serve")).code, 2);
+  const unknown = await lab("serve", "registrar", "--listen", "udp:127.0.0.1:5060");
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown agent 'registrar'/);
+  assert.match((await lab("serve", "uas")).err, /at least one --listen/);
+  const wrong = await lab(
+    "serve",
+    "uas",
+    "--listen",
+    "sctp:127.0.0.1:5060",
+    "--listen=udp:[::1]:99999",
+  );
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.err, /'sctp:127\.0\.0\.1:5060', 'udp:\[::1\]:99999'/);
+});

@@ -1,0 +1,125 @@
+/**
+ * The plug-in contract between the runner and the fleet. The runner owns time, users and
+ * results; a workload driver (from `agents/`) owns the protocol. For every iteration the runner
+ * picks a workload by weight and a free simulated user, calls `startIteration`, and waits for
+ * `done`. Drivers report their protocol metrics (`call_setup_time`, RFC 6076 KPIs…) into
+ * `ctx.metrics` themselves; the runner records the iteration counts.
+ *
+ * This file holds types only, so the agents can `import type` it.
+ *
+ * @module
+ */
+
+import type { MetricsRegistry } from "../metrics/mod.ts";
+import type {
+  DurationDistribution,
+  Flow,
+  LabTarget,
+  Scenario,
+  Workload,
+  Xoshiro128,
+} from "../scenario/mod.ts";
+import type { UserProfile } from "../scenario/mod.ts";
+import type { TimerWheel } from "../sip/timer/mod.ts";
+import type { Population } from "./population.ts";
+
+/** One simulated user: a plain record, made when a virtual user first needs it. */
+export interface PopulationUser {
+  /** Place in the population, 0 for the first user. */
+  readonly position: number;
+  /** The user's number in patterns (`{index}`): firstIndex + position, or the CSV row number. */
+  readonly index: number;
+  /** User part of the address, e.g. `caller0017`. */
+  readonly name: string;
+  /** Address of record: `sip:<name>@<domain>`. */
+  readonly aor: string;
+  readonly domain: string;
+  readonly password: string;
+  readonly displayName: string;
+  readonly profile: UserProfile;
+  /** Activity multiplier of the profile (think times are divided by it). */
+  readonly activity: number;
+  /** Endpoints (devices) the user signs in with. */
+  readonly endpoints: number;
+  /** Positions of the users on the contact list. */
+  readonly contacts: readonly number[];
+  /** The user's own random stream (`deriveSeed(seed, "user", index)`). */
+  readonly random: Xoshiro128;
+}
+
+/** The SIPp-like flow as a pickable workload (driven by a factory of kind `flow`). */
+export interface FlowWorkload {
+  readonly kind: "flow";
+  readonly name: string;
+  readonly weight: number;
+  readonly thinkTime: DurationDistribution;
+  readonly flow: Flow;
+}
+
+/** What a factory is asked to drive: a scenario workload or the scenario's flow. */
+export type RunnableWorkload = Workload | FlowWorkload;
+
+/** Where a started lab agent listens. */
+export interface AgentAddress {
+  /** `udp`, `tcp`, `tls`, `ws` or `wss`. */
+  readonly protocol: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The lab agents of a `kind: lab` target, once started. */
+export interface RunningLabAgents {
+  /** By instance name, chosen by the factory (e.g. `uas`, `uas-2`). */
+  readonly addresses: Readonly<Record<string, AgentAddress>>;
+  stop(): Promise<void>;
+}
+
+/** Everything a driver or the lab agents may use during a run. */
+export interface RunContext {
+  readonly scenario: Scenario;
+  readonly population: Population;
+  readonly metrics: MetricsRegistry;
+  /** The run's one timer wheel: every protocol and think timer goes here. */
+  readonly wheel: TimerWheel;
+  /** The lab agents when the target is `kind: lab`. */
+  readonly labAgents: RunningLabAgents | undefined;
+  /** A line for the run's event log (and the terminal). */
+  log(line: string): void;
+}
+
+/** How one iteration ended. */
+export interface IterationOutcome {
+  readonly ok: boolean;
+  /** Final SIP status that decided the outcome, when there was one. */
+  readonly status?: number;
+  /** Why it failed, in a few words (kept as an error example in the results). */
+  readonly reason?: string;
+}
+
+/** Runs the iterations of one workload. */
+export interface WorkloadDriver {
+  /**
+   * Start one iteration for `user` and call `done` exactly once when it ends. Must not throw
+   * for protocol failures (report them with `ok: false`); calls after `stop` are ignored.
+   */
+  startIteration(user: PopulationUser, done: (outcome: IterationOutcome) => void): void;
+  /** Iterations started and not yet done. */
+  readonly active: number;
+  /**
+   * Release everything. `graceful`: no iteration is running any more; sign users out
+   * (unregister) and close sockets politely. Not graceful: drop everything at once.
+   */
+  stop(options: { graceful: boolean }): Promise<void>;
+}
+
+/** Makes the driver of one workload kind. */
+export interface WorkloadFactory {
+  /** The workload kind it drives (`call`, `noop`, …, or `flow`). */
+  readonly kind: string;
+  create(ctx: RunContext, workload: RunnableWorkload): Promise<WorkloadDriver>;
+}
+
+/** Starts the agents of a `kind: lab` target. */
+export interface LabTargetFactory {
+  start(target: LabTarget, ctx: Omit<RunContext, "labAgents">): Promise<RunningLabAgents>;
+}
