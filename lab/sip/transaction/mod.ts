@@ -1,7 +1,7 @@
 /**
  * The SIP transaction layer (RFC 3261 §17, RFC 6026): client and server transactions on
- * XState charts run by a hot-path executor, matching, and the ports it needs (transport,
- * metrics sink). See transaction_layer.ts for the TU contract.
+ * XState charts run by lab/statechart's hot-path executor, matching, and the ports it needs
+ * (transport, metrics sink). See transaction_layer.ts for the TU contract.
  *
  * @module
  */
@@ -28,13 +28,5 @@ export type {
   NonInviteClientEvent,
   NonInviteServerEvent,
 } from "./events.ts";
-export {
-  ChartCompileError,
-  ChartExecutor,
-  type ChartInstance,
-  compileChart,
-  type CompiledChart,
-  type CompiledTransition,
-} from "./chart_executor.ts";
 export { buildAckForNonSuccess } from "./ack.ts";
 export { MAGIC_COOKIE } from "./matching.ts";

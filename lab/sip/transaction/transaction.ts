@@ -8,7 +8,7 @@
 import type { EventObject } from "xstate";
 import type { SipRequest, SipResponse } from "../message/message.ts";
 import type { TimerHandle, TimerWheel } from "../timer/mod.ts";
-import type { ChartExecutor, ChartInstance } from "./chart_executor.ts";
+import type { ChartExecutor, ChartInstance } from "../../statechart/mod.ts";
 import type { Destination } from "./destination.ts";
 import type { ClientTransactionEvent, ServerTransactionEvent, TransactionEvent } from "./events.ts";
 import type { TransactionMetricsSink } from "./metrics_sink.ts";

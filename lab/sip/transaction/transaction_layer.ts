@@ -32,7 +32,7 @@
  */
 import type { SipRequest, SipResponse } from "../message/message.ts";
 import { TimerWheel } from "../timer/mod.ts";
-import { ChartExecutor } from "./chart_executor.ts";
+import { ChartExecutor } from "../../statechart/mod.ts";
 import type { Destination } from "./destination.ts";
 import type { ClientTransactionEvent, ServerTransactionEvent } from "./events.ts";
 import { inviteClientChart } from "./invite_client_chart.ts";

@@ -1,5 +1,5 @@
 /**
- * A hot-path interpreter for flat XState v5 charts.
+ * A hot-path interpreter for flat XState v5 charts (transactions, dialogs, agents).
  *
  * The XState machine stays the single source of truth. `compileChart` walks the machine's
  * state nodes at runtime and builds a table state × event type → candidate transitions
@@ -132,7 +132,7 @@ function namedCall(
  * @example
  * ```ts
  * const chart = compileChart(machine);
- * chart.states.get("Calling")?.on.get("TIMER_A");
+ * chart.states.get("Off")?.on.get("SWITCH"); // the candidate transitions
  * ```
  */
 export function compileChart(machine: AnyStateMachine): CompiledChart {
@@ -203,9 +203,9 @@ export function compileChart(machine: AnyStateMachine): CompiledChart {
  *
  * @example
  * ```ts
- * const executor = new ChartExecutor(inviteClientChart);
- * executor.start(tx);
- * executor.send(tx, { type: "TIMER_A" });
+ * const executor = new ChartExecutor(lampChart);
+ * executor.start(lamp);
+ * executor.send(lamp, { type: "SWITCH" });
  * ```
  */
 export class ChartExecutor<TContext extends ChartInstance, TEvent extends EventObject> {

@@ -6,7 +6,6 @@ import {
   type ChartInstance,
   compileChart,
 } from "./chart_executor.ts";
-import { transactionCharts } from "./charts.ts";
 
 interface Ctx extends ChartInstance {
   log: string[];
@@ -26,14 +25,6 @@ const fromInput = ({ input }: { input: Ctx }) => input;
 function instance(allow = true): Ctx {
   return { state: "", running: false, mailbox: undefined, log: [], allow };
 }
-
-Deno.test("every transaction chart compiles", () => {
-  for (const chart of Object.values(transactionCharts)) {
-    const compiled = compileChart(chart);
-    assert.ok(compiled.transitions.length > 0);
-    assert.equal(compiled.states.get("Terminated")?.final, true);
-  }
-});
 
 Deno.test("run order: exit, transition actions, entry; first enabled guard wins", () => {
   const machine = base.createMachine({

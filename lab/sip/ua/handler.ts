@@ -1,0 +1,113 @@
+/**
+ * What the user agent core tells the agent above it, and how the agent follows a request it
+ * sent. The core runs every RFC 3261 rule it can decide alone (§8.2 checks, §9.2 CANCEL,
+ * §12.2.2 dialog matching, §13.2.2.4 ACK, §13.3.1.4 2xx retransmission, §15.1.2 BYE answer);
+ * the agent decides everything a user would.
+ *
+ * @module
+ */
+import type { SipRequest, SipResponse } from "../message/message.ts";
+import type {
+  ClientTransaction,
+  Destination,
+  ServerFailure,
+  ServerTransaction,
+} from "../transaction/mod.ts";
+import type { Dialog } from "../dialog/mod.ts";
+
+/**
+ * Callbacks of the agent that owns a core. Calls come from the receive path: they must not
+ * block. An exception thrown by a callback is reported (`reportError`) and does not disturb
+ * the core.
+ *
+ * @example
+ * ```ts
+ * const handler: UaHandler = {
+ *   onRequest(tx, request) {
+ *     core.respond(tx, core.createResponse(request, request.method === "INVITE" ? 486 : 200));
+ *   },
+ * };
+ * ```
+ */
+export interface UaHandler {
+  /**
+   * A request that passed the §8.2 checks and matched its dialog (§12.2.2). `dialog` is that
+   * dialog, undefined outside any (including a NOTIFY that arrives before the 2xx to its
+   * SUBSCRIBE, RFC 6665 §4.1.2.4). In an INVITE dialog the core has already checked CSeq
+   * order and refreshed the target; in a dialog the agent added itself (a subscription), the
+   * agent's usage does that (`Subscriber.receiveNotify`, `Notifier.receiveSubscribe`). Answer
+   * with `core.respond(tx, response)`. A BYE for an INVITE dialog is answered by the core
+   * (§15.1.2) and reported through `onDialogTerminated` instead.
+   */
+  onRequest(tx: ServerTransaction, request: SipRequest, dialog: Dialog | undefined): void;
+  /** The ACK for a 2xx this UA sent arrived (§13.3.1.4); retransmission has stopped. */
+  onAck?(ack: SipRequest, dialog: Dialog): void;
+  /**
+   * A CANCEL stopped a pending INVITE: the core answered the CANCEL with 200 and the INVITE
+   * with 487 (§9.2). Not called when the INVITE had its final response already.
+   */
+  onCancel?(invite: ServerTransaction, cancel: SipRequest): void;
+  /**
+   * No ACK came within 64*T1 for a 2xx this UA sent (§13.3.1.4): the dialog usage has sent the
+   * BYE that ends the session; `onDialogTerminated` follows when the BYE completes.
+   */
+  onAckTimeout?(dialog: Dialog): void;
+  /**
+   * An INVITE dialog ended. `cause` is the dialog chart event that ended it: "BYE_RECEIVED",
+   * "BYE_COMPLETED" (this side's BYE got its answer or timed out), "EARLY_FAILED" (the INVITE
+   * failed or was cancelled while the dialog was early), "IN_DIALOG_FAILURE" (481/408, §12.2.1.2).
+   */
+  onDialogTerminated?(dialog: Dialog, cause: string): void;
+  /** A server transaction failed after the agent answered: Timer H (§17.2.1) or transport. */
+  onServerFailure?(tx: ServerTransaction, failure: ServerFailure): void;
+}
+
+/** The answer an ACK for a 2xx carries when that 2xx held an offer (§13.2.2.4). */
+export interface AckBody {
+  body: Uint8Array | string;
+  contentType: string;
+}
+
+/**
+ * How the agent follows one request it sent with `core.request`. All optional.
+ *
+ * @example
+ * ```ts
+ * core.request(invite, dest, {
+ *   onProvisional: (res) => console.log("ringing", res.status),
+ *   onFinal: (res, dialog) => dialog && core.hangup(dialog),
+ * });
+ * ```
+ */
+export interface RequestCallbacks {
+  /** A provisional response; `dialog` is the early dialog it created or updated (§12.1.2). */
+  onProvisional?(response: SipResponse, dialog: Dialog | undefined, sent: OutgoingRequest): void;
+  /**
+   * The final response. For an INVITE, once per dialog its 2xx responses create (forking,
+   * §13.2.2.4) — the core has already sent the ACK — or once for a failure. A timeout or
+   * transport failure arrives as a 408 or 503 built locally (§8.1.3.1), with
+   * `sent.failure` telling which.
+   */
+  onFinal?(response: SipResponse, dialog: Dialog | undefined, sent: OutgoingRequest): void;
+  /** The body of the ACK for a 2xx to this INVITE (the answer to an offer in the 2xx). */
+  ackBody?(response: SipResponse): AckBody | undefined;
+}
+
+/** A request sent through `core.request`. */
+export interface OutgoingRequest {
+  /** The request as sent (Via, branch and Max-Forwards added). */
+  readonly request: SipRequest;
+  readonly destination: Destination;
+  readonly transaction: ClientTransaction;
+  readonly provisionalReceived: boolean;
+  readonly finalReceived: boolean;
+  /** Set when the final response was made up locally (§8.1.3.1). */
+  readonly failure: "timeout" | "transport-error" | undefined;
+  /**
+   * Cancels a pending INVITE (§9.1). The CANCEL goes out once a provisional response has
+   * arrived ("SHOULD NOT be sent ... before a provisional response"): at once if one has, else
+   * when the first one does. False when there is nothing to cancel (not an INVITE, final
+   * response received, already cancelled).
+   */
+  cancel(): boolean;
+}
