@@ -1,54 +1,60 @@
 /**
- * The calling side of a basic call (RFC 3261 §13, §15): INVITE → (1xx) → 2xx → ACK → hold →
- * BYE → 200. The chart is pure data; every side effect is a named action that the agent
- * binds to the user agent core (send INVITE, ACK, BYE) and to the metrics recorder.
+ * The calling side of a basic call (RFC 3261 §13, §15): INVITE → (1xx) → 2xx → hold → BYE →
+ * 200. The chart is pure data; every side effect is a named action the caller binds to the
+ * user agent core and to the metrics. What the core does by itself is not in the chart: the
+ * ACK for every 2xx (§13.2.2.4), the 200 for a BYE from the far end (§15.1.2), and sending a
+ * CANCEL only once a provisional response has arrived (§9.1).
  *
  * @example
  * ```ts
  * import { createActor } from "xstate";
- * const actor = createActor(basicCallUacChart.provide({ actions: { sendInvite: () => {} } }));
- * actor.start(); actor.send({ type: "START" });
+ * const actor = createActor(basicCallUacChart, { input: { state: "", running: false, mailbox: undefined } });
+ * actor.start();
+ * actor.send({ type: "START" });
+ * actor.getSnapshot().value; // "inviting"
  * ```
  *
  * @module
  */
 import { setup } from "xstate";
+import type { ChartInstance } from "../../lab/statechart/mod.ts";
 
-/** Events the user agent core and the scheduler feed into a calling agent. */
+/** Events the user agent core and the timer wheel feed into a calling agent. */
 export type UacCallEvent =
   | { type: "START" }
-  | { type: "PROVISIONAL"; status: number }
-  | { type: "ANSWERED"; status: number }
-  | { type: "REJECTED"; status: number }
+  | { type: "PROVISIONAL" }
+  | { type: "ANSWERED" }
+  | { type: "REJECTED" }
   | { type: "TIMEOUT" }
   | { type: "TRANSPORT_ERROR" }
+  | { type: "ANSWER_TIMEOUT" }
   | { type: "HOLD_ELAPSED" }
-  | { type: "BYE_OK"; status: number }
-  | { type: "BYE_FAILED"; status: number }
+  | { type: "BYE_COMPLETED" }
   | { type: "REMOTE_BYE" };
 
-/** Calling agent chart: states are what a watcher of the fleet sees per call. */
+/** Calling agent chart: its states are what the dashboard counts per call. */
 export const basicCallUacChart = setup({
-  types: { events: {} as UacCallEvent },
+  // The context is the call object itself (the compiled executor runs on it; an actor gets it as input).
+  types: { context: {} as ChartInstance, input: {} as ChartInstance, events: {} as UacCallEvent },
   actions: {
-    /** Send the INVITE through an INVITE client transaction (§13.2.1). */
+    /** Send the INVITE through an INVITE client transaction (§13.2.1); arm the answer timer. */
     sendInvite: () => {},
-    /** Post-dial delay sample: INVITE sent → first provisional (RFC 6076 §4.2 SRD-style). */
+    /** First provisional: session request delay (RFC 6076 §4.2). */
     recordProvisional: () => {},
-    /** ACK the 2xx end to end (§13.2.2.4) and record session setup time (RFC 6076 §4.2). */
-    sendAck: () => {},
+    /** 2xx: session established, setup time recorded (RFC 6076 §4.6). */
     recordAnswered: () => {},
-    /** Arm the hold timer (scenario hold-time distribution). */
+    /** No answer in time: CANCEL the INVITE (§9.1). */
+    cancelInvite: () => {},
+    /** Arm the hold timer from the scenario's hold-time distribution. */
     armHoldTimer: () => {},
-    /** Send BYE in the dialog (§15.1.1). */
+    /** BYE in the dialog (§15.1.1). */
     sendBye: () => {},
-    /** Answer a BYE from the far end with 200 (§15.1.2). */
-    acceptRemoteBye: () => {},
     recordCompleted: () => {},
     recordFailed: () => {},
   },
 }).createMachine({
   id: "uacCall",
+  context: ({ input }) => input,
   initial: "idle",
   states: {
     idle: {
@@ -57,37 +63,42 @@ export const basicCallUacChart = setup({
     inviting: {
       on: {
         PROVISIONAL: { target: "ringing", actions: "recordProvisional" },
-        ANSWERED: { target: "connected", actions: ["sendAck", "recordAnswered"] },
+        ANSWERED: { target: "connected", actions: "recordAnswered" },
         REJECTED: { target: "failed", actions: "recordFailed" },
         TIMEOUT: { target: "failed", actions: "recordFailed" },
         TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
+        ANSWER_TIMEOUT: { target: "cancelling", actions: "cancelInvite" },
       },
     },
     ringing: {
       on: {
-        PROVISIONAL: {},
-        ANSWERED: { target: "connected", actions: ["sendAck", "recordAnswered"] },
+        ANSWERED: { target: "connected", actions: "recordAnswered" },
         REJECTED: { target: "failed", actions: "recordFailed" },
         TIMEOUT: { target: "failed", actions: "recordFailed" },
         TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
+        ANSWER_TIMEOUT: { target: "cancelling", actions: "cancelInvite" },
+      },
+    },
+    cancelling: {
+      on: {
+        // The INVITE ends with 487 (§9.1), or the 2xx crossed the CANCEL: hang up at once.
+        REJECTED: { target: "failed", actions: "recordFailed" },
+        TIMEOUT: { target: "failed", actions: "recordFailed" },
+        TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
+        ANSWERED: { target: "hangingUp", actions: "sendBye" },
       },
     },
     connected: {
       entry: "armHoldTimer",
       on: {
-        // A retransmitted 2xx re-triggers the same ACK (§13.2.2.4).
-        ANSWERED: { actions: "sendAck" },
         HOLD_ELAPSED: { target: "hangingUp", actions: "sendBye" },
-        REMOTE_BYE: { target: "completed", actions: ["acceptRemoteBye", "recordCompleted"] },
+        REMOTE_BYE: { target: "completed", actions: "recordCompleted" },
       },
     },
     hangingUp: {
       on: {
-        BYE_OK: { target: "completed", actions: "recordCompleted" },
-        BYE_FAILED: { target: "failed", actions: "recordFailed" },
-        TIMEOUT: { target: "failed", actions: "recordFailed" },
-        TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
-        REMOTE_BYE: { target: "completed", actions: ["acceptRemoteBye", "recordCompleted"] },
+        BYE_COMPLETED: { target: "completed", actions: "recordCompleted" },
+        REMOTE_BYE: { target: "completed", actions: "recordCompleted" },
       },
     },
     completed: { type: "final" },

@@ -1,83 +1,74 @@
 /**
- * The answering side of a basic call (RFC 3261 §13.3, §15): INVITE → 180 → 200 → wait for ACK
- * (2xx retransmitted meanwhile, §13.3.1.4) → BYE → 200. Pure data; named actions do the sending.
+ * The answering side of a basic call (RFC 3261 §13.3, §15): INVITE → 180 → (ring time) → 200
+ * → ACK → BYE. Pure data; named actions do the sending. What the core does by itself is not in
+ * the chart: retransmitting the 2xx until the ACK (§13.3.1.4) and the BYE after 64*T1 without
+ * one, the 200 to a BYE (§15.1.2), and the 200 to a CANCEL with the 487 to the INVITE (§9.2).
  *
  * @example
  * ```ts
  * import { createActor } from "xstate";
- * const actor = createActor(basicCallUasChart.provide({ actions: { sendRinging: () => {} } }));
- * actor.start(); actor.send({ type: "INVITE" });
+ * const actor = createActor(basicCallUasChart, { input: { state: "", running: false, mailbox: undefined } });
+ * actor.start();
+ * actor.send({ type: "INVITE" });
+ * actor.getSnapshot().value; // "ringing"
  * ```
  *
  * @module
  */
 import { setup } from "xstate";
+import type { ChartInstance } from "../../lab/statechart/mod.ts";
 
-/** Events the user agent core and the scheduler feed into an answering agent. */
+/** Events the user agent core and the timer wheel feed into an answering agent. */
 export type UasCallEvent =
   | { type: "INVITE" }
-  | { type: "ANSWER_DELAY_ELAPSED" }
+  | { type: "RING_TIME_ELAPSED" }
   | { type: "CANCEL" }
   | { type: "ACK" }
   | { type: "ACK_TIMEOUT" }
   | { type: "BYE" }
-  | { type: "BYE_OK" }
-  | { type: "BYE_FAILED" }
-  | { type: "TRANSPORT_ERROR" };
+  | { type: "SERVER_FAILURE" };
 
 /** Answering agent chart. */
 export const basicCallUasChart = setup({
-  types: { events: {} as UasCallEvent },
+  // The context is the call object itself (the compiled executor runs on it; an actor gets it as input).
+  types: { context: {} as ChartInstance, input: {} as ChartInstance, events: {} as UasCallEvent },
   actions: {
-    /** 180 Ringing, creating the early dialog (§13.3.1.1). */
+    /** 180 Ringing with the dialog's To tag (§13.3.1.1); arm the ring timer. */
     sendRinging: () => {},
-    armAnswerTimer: () => {},
-    /** 200 OK with the SDP answer (§13.3.1.4); the dialog layer retransmits it until ACK. */
+    /** 200 OK with the SDP answer (§13.3.1.4). */
     sendOk: () => {},
-    /** 487 Request Terminated for the INVITE after CANCEL (§9.2). */
-    sendRequestTerminated: () => {},
-    /** No ACK within 64*T1: end the session with BYE (§13.3.1.4). */
-    sendBye: () => {},
-    /** 200 for BYE (§15.1.2). */
-    acceptBye: () => {},
     recordAnswered: () => {},
     recordCompleted: () => {},
+    recordCancelled: () => {},
     recordFailed: () => {},
   },
 }).createMachine({
   id: "uasCall",
+  context: ({ input }) => input,
   initial: "idle",
   states: {
     idle: {
-      on: { INVITE: { target: "ringing", actions: ["sendRinging", "armAnswerTimer"] } },
+      on: { INVITE: { target: "ringing", actions: "sendRinging" } },
     },
     ringing: {
       on: {
-        ANSWER_DELAY_ELAPSED: { target: "answered", actions: ["sendOk", "recordAnswered"] },
-        CANCEL: { target: "cancelled", actions: "sendRequestTerminated" },
-        TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
+        RING_TIME_ELAPSED: { target: "answered", actions: ["sendOk", "recordAnswered"] },
+        CANCEL: { target: "cancelled", actions: "recordCancelled" },
+        SERVER_FAILURE: { target: "failed", actions: "recordFailed" },
       },
     },
     answered: {
       on: {
         ACK: { target: "connected" },
-        // A BYE may overtake a lost ACK; it still ends the call cleanly.
-        BYE: { target: "completed", actions: ["acceptBye", "recordCompleted"] },
-        ACK_TIMEOUT: { target: "releasing", actions: "sendBye" },
-        TRANSPORT_ERROR: { target: "failed", actions: "recordFailed" },
+        // A BYE may overtake a lost ACK; the call still ends cleanly.
+        BYE: { target: "completed", actions: "recordCompleted" },
+        ACK_TIMEOUT: { target: "failed", actions: "recordFailed" },
+        SERVER_FAILURE: { target: "failed", actions: "recordFailed" },
       },
     },
     connected: {
       on: {
-        ACK: {},
-        BYE: { target: "completed", actions: ["acceptBye", "recordCompleted"] },
-      },
-    },
-    releasing: {
-      on: {
-        BYE_OK: { target: "failed", actions: "recordFailed" },
-        BYE_FAILED: { target: "failed", actions: "recordFailed" },
-        BYE: { target: "failed", actions: ["acceptBye", "recordFailed"] },
+        BYE: { target: "completed", actions: "recordCompleted" },
       },
     },
     cancelled: { type: "final" },
