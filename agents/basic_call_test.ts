@@ -19,7 +19,7 @@ Deno.test("the compiled executor agrees with the UAS call chart on every path", 
 
 async function placeCalls(protocol: TransportProtocol, calls: number, ringTimeMs: number) {
   const wheel = new TimerWheel();
-  const uas = await UasAgent.start({ listen: { protocol, host: "127.0.0.1", port: 0 }, wheel, ringTimeMs });
+  const uas = await UasAgent.start({ listen: { protocol, host: "127.0.0.1", port: 0 }, wheel, ringTimeMs: () => ringTimeMs });
   const caller = await BasicCaller.start({
     listen: { protocol, host: "127.0.0.1", port: 0 },
     target: uas.address,

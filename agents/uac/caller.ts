@@ -29,6 +29,8 @@ import { basicCallUacChart, type UacCallEvent } from "./basic_call_chart.ts";
 export interface CallingUser {
   aor: string;
   displayName?: string;
+  /** Request-URI and To of this call; default the caller's `calleeUri`. */
+  calleeUri?: string;
 }
 
 /** How one call ended. */
@@ -235,7 +237,7 @@ export class BasicCaller {
       sessionId: this.#sessionId++,
     });
     const invite = core.createRequest("INVITE", {
-      to: this.#calleeUri,
+      to: call.user.calleeUri ?? this.#calleeUri,
       from,
       body,
       contentType: body ? SDP_CONTENT_TYPE : undefined,

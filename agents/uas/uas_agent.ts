@@ -42,8 +42,8 @@ export interface UasCounts {
 /** Options of {@link UasAgent.start}. */
 export interface UasAgentOptions {
   listen: ListenAddress;
-  /** Time between 180 and 200 (default 0: answer at once). */
-  ringTimeMs?: number;
+  /** Time between 180 and 200 of the next call, ms (default 0: answer at once). */
+  ringTimeMs?: () => number;
   wheel?: TimerWheel;
   metrics?: EndpointOptions["metrics"];
   uaMetrics?: EndpointOptions["uaMetrics"];
@@ -67,13 +67,13 @@ const executor = new ChartExecutor<UasCall, UasCallEvent>(basicCallUasChart.prov
 export class UasAgent {
   readonly counts: UasCounts = { received: 0, answered: 0, completed: 0, cancelled: 0, failed: 0, active: 0 };
   readonly #calls = new Map<string, UasCall>();
-  readonly #ringTimeMs: number;
+  readonly #ringTimeMs: () => number;
   readonly #wheel: TimerWheel;
   readonly #ownsWheel: boolean;
   #endpoint!: Endpoint;
   #sessionId = 1;
 
-  private constructor(ringTimeMs: number, wheel: TimerWheel, ownsWheel: boolean) {
+  private constructor(ringTimeMs: () => number, wheel: TimerWheel, ownsWheel: boolean) {
     this.#ringTimeMs = ringTimeMs;
     this.#wheel = wheel;
     this.#ownsWheel = ownsWheel;
@@ -82,7 +82,7 @@ export class UasAgent {
   /** Binds the listening address and starts answering. */
   static async start(opts: UasAgentOptions): Promise<UasAgent> {
     const wheel = opts.wheel ?? new TimerWheel();
-    const agent = new UasAgent(opts.ringTimeMs ?? 0, wheel, opts.wheel === undefined);
+    const agent = new UasAgent(opts.ringTimeMs ?? (() => 0), wheel, opts.wheel === undefined);
     agent.#endpoint = await openEndpoint({
       listen: opts.listen,
       user: opts.user ?? "uas",
@@ -148,10 +148,11 @@ export class UasAgent {
   ring(call: UasCall): void {
     const core = this.#endpoint.core;
     core.respond(call.tx, core.createResponse(call.invite, 180));
-    if (this.#ringTimeMs <= 0) {
+    const ringMs = this.#ringTimeMs();
+    if (ringMs <= 0) {
       executor.send(call, { type: "RING_TIME_ELAPSED" });
     } else {
-      this.#wheel.schedule(this.#ringTimeMs, () => executor.send(call, { type: "RING_TIME_ELAPSED" }));
+      this.#wheel.schedule(ringMs, () => executor.send(call, { type: "RING_TIME_ELAPSED" }));
     }
   }
 

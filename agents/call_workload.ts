@@ -1,0 +1,114 @@
+/**
+ * The `call` workload: each iteration one simulated user places one basic call (RFC 3261 §13,
+ * §15) to the lab UAS, to a URI pattern, or (with a front end, issue 3) to another user. One
+ * {@link BasicCaller} endpoint serves every user of the workload.
+ *
+ * @example
+ * ```ts
+ * const factories = [callWorkload()];
+ * // runScenario(scenario, { workloads: factories, labTarget: labTarget() })
+ * ```
+ *
+ * @module
+ */
+import type {
+  IterationOutcome,
+  PopulationUser,
+  RunContext,
+  RunnableWorkload,
+  WorkloadDriver,
+  WorkloadFactory,
+} from "../lab/runner/workload.ts";
+import { type CallWorkload, createSampler, deriveSeed, Xoshiro128 } from "../lab/scenario/mod.ts";
+import { BasicCaller } from "./uac/caller.ts";
+import { labTlsMaterial } from "./lab_trust.ts";
+import type { ListenAddress } from "./sip_endpoint.ts";
+
+/** Where the calls of a workload go: the next hop and the Request-URI of each call. */
+interface CallTarget {
+  hop: ListenAddress;
+  calleeUri: (user: PopulationUser) => string | undefined;
+}
+
+function callTarget(ctx: RunContext, workload: CallWorkload): CallTarget {
+  const target = ctx.scenario.target;
+  if (workload.callee.kind === "population") {
+    throw new Error(
+      `workload '${workload.name}': callee 'population' needs a registrar to find the callee; ` +
+        "it arrives with the front end (sign-in). Use callee: uas or a sip: URI pattern.",
+    );
+  }
+  let hop: ListenAddress;
+  if (target.kind === "lab") {
+    const uas = ctx.labAgents?.addresses["uas"];
+    if (!uas) throw new Error(`workload '${workload.name}': the lab target starts no uas agent`);
+    hop = { protocol: uas.protocol as ListenAddress["protocol"], host: uas.host, port: uas.port };
+  } else {
+    hop = { protocol: target.transport, host: target.host, port: target.port };
+  }
+  const callee = workload.callee;
+  return {
+    hop,
+    calleeUri: callee.kind === "uri"
+      ? (user) => callee.pattern.replaceAll("{index}", String(user.index))
+      : () => undefined,
+  };
+}
+
+class CallDriver implements WorkloadDriver {
+  #stopped = false;
+  constructor(readonly caller: BasicCaller, readonly target: CallTarget) {}
+
+  get active(): number {
+    return this.caller.active;
+  }
+
+  startIteration(user: PopulationUser, done: (o: IterationOutcome) => void): void {
+    if (this.#stopped) return;
+    this.caller.call(
+      { aor: user.aor, displayName: user.displayName, calleeUri: this.target.calleeUri(user) },
+      (outcome) => done({ ok: outcome.ok, status: outcome.status, reason: outcome.reason }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.caller.stop();
+  }
+}
+
+/** The factory of `call` workloads. */
+export function callWorkload(): WorkloadFactory {
+  return {
+    kind: "call",
+    async create(ctx: RunContext, workload: RunnableWorkload): Promise<WorkloadDriver> {
+      if (workload.kind !== "call") throw new Error(`call factory got a '${workload.kind}' workload`);
+      const target = callTarget(ctx, workload);
+      const random = Xoshiro128.fromSeed(deriveSeed(ctx.scenario.seed, "workload", workload.name, "hold"));
+      const hold = createSampler(workload.holdTime, random);
+      const secure = target.hop.protocol === "tls" || target.hop.protocol === "wss";
+      const tls = secure && ctx.scenario.target.kind === "lab"
+        ? await labTlsMaterial(target.hop.host)
+        : undefined;
+      const caller = await BasicCaller.start({
+        listen: { protocol: target.hop.protocol, host: localHostFor(target.hop.host), port: 0 },
+        target: target.hop,
+        holdTimeMs: hold,
+        answerTimeoutMs: workload.answerTimeoutMs,
+        sdp: workload.sdp,
+        wheel: ctx.wheel,
+        metrics: ctx.metrics,
+        kpi: ctx.metrics.kpi,
+        tls: tls ? { caPem: tls.caPem } : undefined,
+      });
+      return new CallDriver(caller, target);
+    },
+  };
+}
+
+/** The local address to bind for calls toward `remote` (loopback stays on loopback). */
+function localHostFor(remote: string): string {
+  if (remote.startsWith("127.") || remote === "localhost") return "127.0.0.1";
+  if (remote === "[::1]" || remote === "::1") return "[::1]";
+  return remote.includes(":") ? "[::]" : "0.0.0.0";
+}

@@ -1,0 +1,65 @@
+/**
+ * Starts the lab agents of a `target: kind: lab` scenario. Today: the UAS (`agents.uas`,
+ * `count` instances on `port + i`); the front end, gateways, UM, chat, conferencing and web
+ * services join as their issues land, and asking for one before then is a clear error.
+ *
+ * @example
+ * ```ts
+ * // runScenario(scenario, { workloads: [callWorkload()], labTarget: labTarget() })
+ * ```
+ *
+ * @module
+ */
+import type { LabTargetFactory, RunContext, RunningLabAgents } from "../lab/runner/workload.ts";
+import { createSampler, deriveSeed, type LabTarget, Xoshiro128 } from "../lab/scenario/mod.ts";
+import { labTlsMaterial } from "./lab_trust.ts";
+import { UasAgent } from "./uas/uas_agent.ts";
+
+/** The lab target factory. */
+export function labTarget(): LabTargetFactory {
+  return {
+    async start(target: LabTarget, ctx: Omit<RunContext, "labAgents">): Promise<RunningLabAgents> {
+      for (const kind of Object.keys(target.agents)) {
+        if (kind !== "uas") {
+          throw new Error(
+            `lab agent '${kind}' is not available yet (this build starts: uas)`,
+          );
+        }
+      }
+      const spec = target.agents.uas;
+      const started: UasAgent[] = [];
+      const addresses: Record<string, { protocol: string; host: string; port: number }> = {};
+      if (spec) {
+        const secure = target.transport === "tls" || target.transport === "wss";
+        const tls = secure ? await labTlsMaterial(target.host) : undefined;
+        try {
+          for (let i = 0; i < spec.count; i++) {
+            const random = Xoshiro128.fromSeed(deriveSeed(ctx.scenario.seed, "uas", i, "ring"));
+            const agent = await UasAgent.start({
+              listen: {
+                protocol: target.transport,
+                host: target.host,
+                port: spec.port === 0 ? 0 : spec.port + i,
+              },
+              ringTimeMs: createSampler(spec.ringTime, random),
+              wheel: ctx.wheel,
+              tls,
+            });
+            started.push(agent);
+            addresses[i === 0 ? "uas" : `uas-${i + 1}`] = agent.address;
+            ctx.log(`lab uas listening on ${agent.address.protocol}:${agent.address.host}:${agent.address.port}`);
+          }
+        } catch (error) {
+          await Promise.all(started.map((a) => a.stop()));
+          throw error;
+        }
+      }
+      return {
+        addresses,
+        stop: async () => {
+          await Promise.all(started.map((a) => a.stop()));
+        },
+      };
+    },
+  };
+}
