@@ -19,7 +19,11 @@ Deno.test("the compiled executor agrees with the UAS call chart on every path", 
 
 async function placeCalls(protocol: TransportProtocol, calls: number, ringTimeMs: number) {
   const wheel = new TimerWheel();
-  const uas = await UasAgent.start({ listen: { protocol, host: "127.0.0.1", port: 0 }, wheel, ringTimeMs: () => ringTimeMs });
+  const uas = await UasAgent.start({
+    listen: { protocol, host: "127.0.0.1", port: 0 },
+    wheel,
+    ringTimeMs: () => ringTimeMs,
+  });
   const caller = await BasicCaller.start({
     listen: { protocol, host: "127.0.0.1", port: 0 },
     target: uas.address,
@@ -28,10 +32,13 @@ async function placeCalls(protocol: TransportProtocol, calls: number, ringTimeMs
   });
   try {
     const outcomes = await Promise.all(
-      Array.from({ length: calls }, (_, i) =>
-        new Promise<CallOutcome>((resolve) =>
-          caller.call({ aor: `sip:user${i}@lab.test`, displayName: `User ${i}` }, resolve)
-        )),
+      Array.from(
+        { length: calls },
+        (_, i) =>
+          new Promise<CallOutcome>((resolve) =>
+            caller.call({ aor: `sip:user${i}@lab.test`, displayName: `User ${i}` }, resolve)
+          ),
+      ),
     );
     return { outcomes, uas: { ...uas.counts }, callerActive: caller.active };
   } finally {
@@ -44,9 +51,20 @@ async function placeCalls(protocol: TransportProtocol, calls: number, ringTimeMs
 for (const protocol of ["udp", "tcp"] as const) {
   Deno.test(`lab UAC places 50 calls to the lab UAS over ${protocol}: all complete`, async () => {
     const { outcomes, uas, callerActive } = await placeCalls(protocol, 50, 2);
-    assert.equal(outcomes.filter((o) => o.ok).length, 50, JSON.stringify(outcomes.find((o) => !o.ok)));
+    assert.equal(
+      outcomes.filter((o) => o.ok).length,
+      50,
+      JSON.stringify(outcomes.find((o) => !o.ok)),
+    );
     assert.ok(outcomes.every((o) => o.status === 200 && (o.setupMs ?? -1) >= 0));
-    assert.deepEqual(uas, { received: 50, answered: 50, completed: 50, cancelled: 0, failed: 0, active: 0 });
+    assert.deepEqual(uas, {
+      received: 50,
+      answered: 50,
+      completed: 50,
+      cancelled: 0,
+      failed: 0,
+      active: 0,
+    });
     assert.equal(callerActive, 0);
   });
 }
@@ -60,7 +78,9 @@ Deno.test("a call to a port where nothing answers fails with a locally made 503 
     wheel,
   });
   try {
-    const outcome = await new Promise<CallOutcome>((resolve) => caller.call({ aor: "sip:a@lab.test" }, resolve));
+    const outcome = await new Promise<CallOutcome>((resolve) =>
+      caller.call({ aor: "sip:a@lab.test" }, resolve)
+    );
     assert.equal(outcome.ok, false);
     assert.ok(outcome.status === 503 || outcome.status === 408, String(outcome.status));
   } finally {

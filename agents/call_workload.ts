@@ -82,9 +82,13 @@ export function callWorkload(): WorkloadFactory {
   return {
     kind: "call",
     async create(ctx: RunContext, workload: RunnableWorkload): Promise<WorkloadDriver> {
-      if (workload.kind !== "call") throw new Error(`call factory got a '${workload.kind}' workload`);
+      if (workload.kind !== "call") {
+        throw new Error(`call factory got a '${workload.kind}' workload`);
+      }
       const target = callTarget(ctx, workload);
-      const random = Xoshiro128.fromSeed(deriveSeed(ctx.scenario.seed, "workload", workload.name, "hold"));
+      const random = Xoshiro128.fromSeed(
+        deriveSeed(ctx.scenario.seed, "workload", workload.name, "hold"),
+      );
       const hold = createSampler(workload.holdTime, random);
       const secure = target.hop.protocol === "tls" || target.hop.protocol === "wss";
       const tls = secure && ctx.scenario.target.kind === "lab"

@@ -47,7 +47,9 @@ export function labTarget(): LabTargetFactory {
             });
             started.push(agent);
             addresses[i === 0 ? "uas" : `uas-${i + 1}`] = agent.address;
-            ctx.log(`lab uas listening on ${agent.address.protocol}:${agent.address.host}:${agent.address.port}`);
+            ctx.log(
+              `lab uas listening on ${agent.address.protocol}:${agent.address.host}:${agent.address.port}`,
+            );
           }
         } catch (error) {
           await Promise.all(started.map((a) => a.stop()));

@@ -18,8 +18,8 @@
 import type { TimerWheel } from "../lab/sip/timer/mod.ts";
 import type { TransactionMetricsSink } from "../lab/sip/transaction/mod.ts";
 import {
-  type TransportMetricsSink,
   TransportManager,
+  type TransportMetricsSink,
   type TransportProtocol,
   viaTransportName,
 } from "../lab/sip/transport/mod.ts";

@@ -10,8 +10,7 @@
  *
  * `run` drives the fleet's drivers from `agents/mod.ts` (`defaultWorkloads()`,
  * `defaultLabTarget()`) plus the built-in `noop` workload; `serve` hands its arguments to
- * `serveAgent(argv)` from `agents/serve.ts`. Both agent modules are imported only when needed,
- * so `validate`, `report` and noop runs work without them.
+ * `serveAgent(argv)` from `agents/serve.ts`.
  *
  * Exit codes: 0 success (every threshold passed); 1 runtime error; 2 usage or scenario error;
  * 99 thresholds failed; 130 run interrupted.
@@ -22,14 +21,15 @@
 import { parseArgs } from "node:util";
 import { formatSummaryTable, readResults, writeReport } from "./metrics/mod.ts";
 import {
-  type LabTargetFactory,
   noopWorkload,
   RUN_EXIT_CODES,
   runScenario,
   RunSetupError,
   type WorkloadFactory,
 } from "./runner/mod.ts";
-import { LAB_AGENT_KINDS, loadScenario, ScenarioError, validateCommand } from "./scenario/mod.ts";
+import { loadScenario, ScenarioError, validateCommand } from "./scenario/mod.ts";
+import { defaultLabTarget, defaultWorkloads } from "../agents/mod.ts";
+import { serveAgent } from "../agents/serve.ts";
 
 /** Where the command writes. */
 export interface CliOutput {
@@ -86,61 +86,14 @@ interrupted or killed) and print its summary.
 exit codes: 0 written, 1 no such results folder or unreadable, 2 usage
 `;
 
-const SERVE_HELP =
-  `usage: deno task lab serve <agent> --listen <transport>:<host>:<port> [--listen ...] [...]
+const SERVE_HELP = `usage: deno task lab serve <agent> --listen <transport>:<host>:<port> [...]
 
-Run one lab agent until Ctrl-C.
-  agent:      ${LAB_AGENT_KINDS.join(", ")}
-  transport:  udp, tcp, tls, ws or wss; an IPv6 host goes in brackets: tcp:[::1]:5060
-Further options belong to the agent (see agents/serve.ts).
+Run one lab agent on its own.
+  uas   --listen <addr> [--ring <ms>]          answer calls like SIPp's built-in uas
+  uac   --listen <addr> --target <addr> --rate <calls/s> --calls <n> [--hold <ms>] [--json]
+        place calls like SIPp's built-in uac, then exit (0 when every call completed)
+  addr: <udp|tcp|tls|ws|wss>:<host>:<port>; an IPv6 host goes in brackets: tcp:[::1]:5060
 `;
-
-/** The interface `agents/mod.ts` offers the command line. */
-interface AgentsModule {
-  defaultWorkloads(): readonly WorkloadFactory[] | Promise<readonly WorkloadFactory[]>;
-  defaultLabTarget(): LabTargetFactory | Promise<LabTargetFactory>;
-}
-
-/** The interface `agents/serve.ts` offers the command line. */
-interface ServeModule {
-  serveAgent(argv: string[]): Promise<number>;
-}
-
-/** A module that is loaded, or why not. */
-type Optional<T> = { readonly module: T } | { readonly problem: string };
-
-/**
- * Import a module of the project that may not exist yet; `exports` are the functions it must
- * have.
- */
-async function importOptional<T>(
-  relative: string,
-  exports: readonly string[],
-): Promise<Optional<T>> {
-  const url = new URL(relative, import.meta.url);
-  const shown = relative.replace(/^\.\.\//, "");
-  try {
-    await Deno.stat(url);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      return { problem: `${shown} does not exist yet (the lab agents are not built)` };
-    }
-    throw error;
-  }
-  let module: Record<string, unknown>;
-  try {
-    module = await import(url.href);
-  } catch (error) {
-    return {
-      problem: `${shown} failed to load: ${error instanceof Error ? error.message : error}`,
-    };
-  }
-  const missing = exports.filter((name) => typeof module[name] !== "function");
-  if (missing.length > 0) {
-    return { problem: `${shown} does not export ${missing.map((n) => `${n}()`).join(", ")}` };
-  }
-  return { module: module as T };
-}
 
 /** Options a command accepts, as `node:util` `parseArgs` takes them. */
 type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
@@ -202,16 +155,8 @@ async function runCommand(args: string[], io: CliOutput): Promise<number> {
     else throw error;
     return RUN_EXIT_CODES.scenarioError;
   }
-  const agents = await importOptional<AgentsModule>("../agents/mod.ts", [
-    "defaultWorkloads",
-    "defaultLabTarget",
-  ]);
-  const workloads: WorkloadFactory[] = [noopWorkload];
-  let labTarget: LabTargetFactory | undefined;
-  if ("module" in agents) {
-    workloads.push(...await agents.module.defaultWorkloads());
-    labTarget = await agents.module.defaultLabTarget();
-  }
+  const workloads: WorkloadFactory[] = [noopWorkload, ...defaultWorkloads()];
+  const labTarget = defaultLabTarget();
   try {
     const result = await runScenario(scenario, {
       workloads,
@@ -230,8 +175,7 @@ async function runCommand(args: string[], io: CliOutput): Promise<number> {
       return RUN_EXIT_CODES.scenarioError;
     }
     if (error instanceof RunSetupError) {
-      const why = "problem" in agents ? `\n${agents.problem}` : "";
-      io.err(`${error.message}${why}\n`);
+      io.err(`${error.message}\n`);
       return RUN_EXIT_CODES.runtimeError;
     }
     throw error;
@@ -277,39 +221,13 @@ async function report(args: string[], io: CliOutput): Promise<number> {
   }
 }
 
-/** `<transport>:<host>:<port>`, IPv6 hosts in brackets. */
-const LISTEN = /^(udp|tcp|tls|ws|wss):(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):(\d{1,5})$/;
-
 async function serve(args: string[], io: CliOutput): Promise<number> {
   const [agent] = args;
   if (agent === undefined || agent === "--help" || agent === "-h") {
     (agent === undefined ? io.err : io.out)(SERVE_HELP);
     return agent === undefined ? 2 : 0;
   }
-  if (!(LAB_AGENT_KINDS as readonly string[]).includes(agent)) {
-    io.err(`unknown agent '${agent}'\n\n${SERVE_HELP}`);
-    return 2;
-  }
-  const listens = args.flatMap((arg, i) =>
-    arg === "--listen" ? [args[i + 1] ?? ""] : arg.startsWith("--listen=") ? [arg.slice(9)] : []
-  );
-  const wrong = listens.filter((value) => {
-    const match = LISTEN.exec(value);
-    return match === null || Number(match[3]) > 65535;
-  });
-  if (listens.length === 0 || wrong.length > 0) {
-    const what = listens.length === 0
-      ? "at least one --listen is needed"
-      : `not <transport>:<host>:<port>: ${wrong.map((w) => `'${w}'`).join(", ")}`;
-    io.err(`${what}\n\n${SERVE_HELP}`);
-    return 2;
-  }
-  const loaded = await importOptional<ServeModule>("../agents/serve.ts", ["serveAgent"]);
-  if ("problem" in loaded) {
-    io.err(`lab serve is not available: ${loaded.problem}\n`);
-    return 1;
-  }
-  return await loaded.module.serveAgent(args);
+  return await serveAgent(args);
 }
 
 /**

@@ -317,6 +317,11 @@ export interface LabUacOptions extends LabProcessOptions {
    * the UAC's own limit (calls / rate + 30 s) plus 15 s for Deno to start.
    */
   deadlineMs?: number;
+  /**
+   * A tighter bound counted from its `listening` line (start-up excluded): SIGTERM when it is
+   * still running this long after it got ready, SIGKILL of its group 2 s later.
+   */
+  runDeadlineMs?: number;
 }
 
 /** The outcome of one `lab serve uac` run. */
@@ -325,7 +330,7 @@ export interface LabUacRun extends LabAgentExit {
   summary?: LabUacSummary;
   /** Why no summary could be read. */
   summaryProblem?: string;
-  /** True when it was still running at `deadlineMs` and had to be ended. */
+  /** True when it was still running at `deadlineMs` (or `runDeadlineMs`) and was ended. */
   hitDeadline: boolean;
 }
 
@@ -369,17 +374,34 @@ export async function runLabUac(options: LabUacOptions): Promise<LabUacRun> {
     });
     // Deno's start-up CPU is left out when the UAC says when it is ready.
     let readyCpuMs: number | undefined;
-    const sampled = tool.waitForOutput(LISTENING, deadlineMs).then(
-      async () => (readyCpuMs = await agentCpuMs(await tool.toolPid())),
+    let runTimer: ReturnType<typeof setTimeout> | undefined;
+    let endedAtRunDeadline = false;
+    const endAtRunDeadline = () => {
+      endedAtRunDeadline = true;
+      runTimer = setTimeout(() => void tool.killGroup(), TIMEOUT_KILL_AFTER_S * 1000);
+      void tool.signal("SIGTERM");
+    };
+    const ready = tool.waitForOutput(LISTENING, deadlineMs).then(
+      async () => {
+        if (options.runDeadlineMs !== undefined && !tool.done) {
+          runTimer = setTimeout(endAtRunDeadline, options.runDeadlineMs);
+        }
+        readyCpuMs = await agentCpuMs(await tool.toolPid());
+      },
       () => undefined,
     );
-    const exit = await collectCpu(tool, undefined);
-    await sampled;
+    let exit: LabAgentExit;
+    try {
+      exit = await collectCpu(tool, undefined);
+      await ready;
+    } finally {
+      clearTimeout(runTimer);
+    }
     const cpuMsAfterReady = readyCpuMs === undefined || exit.killedByHarness
       ? undefined
       : Math.max(0, exit.cpuMs - readyCpuMs);
     // GNU timeout exits 124 when it had to end the command.
-    const hitDeadline = exit.exitCode === 124 || exit.killedByHarness;
+    const hitDeadline = exit.exitCode === 124 || exit.killedByHarness || endedAtRunDeadline;
     let summary: LabUacSummary | undefined;
     let summaryProblem: string | undefined;
     try {

@@ -93,4 +93,19 @@ Deno.test("runLabUac: reads the summary; a run past its deadline is ended", asyn
   assert.equal(late.exitCode, 124);
   assert.equal(late.summary, undefined);
   assert.match(late.summaryProblem ?? "", /no JSON line/);
+
+  // Counted from the listening line: SIGTERM ends the stand-in (exit 143 through timeout).
+  const slow = await runLabUac({
+    transport: "udp",
+    target: "udp:127.0.0.1:9",
+    rate: 1,
+    calls: 1,
+    holdMs: 60_000,
+    runDeadlineMs: 300,
+    cliModule: scripted,
+  });
+  assert.equal(slow.hitDeadline, true);
+  assert.equal(slow.killedByHarness, false);
+  assert.notEqual(slow.exitCode, 0);
+  assert.equal(slow.summary, undefined);
 });

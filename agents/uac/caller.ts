@@ -18,11 +18,16 @@
 import { ChartExecutor, type ChartInstance } from "../../lab/statechart/mod.ts";
 import type { SipResponse } from "../../lab/sip/message/mod.ts";
 import type { Dialog } from "../../lab/sip/dialog/mod.ts";
-import { TimerWheel, type TimerHandle } from "../../lab/sip/timer/mod.ts";
+import { type TimerHandle, TimerWheel } from "../../lab/sip/timer/mod.ts";
 import type { Destination } from "../../lab/sip/transaction/mod.ts";
 import type { OutgoingRequest, RequestCallbacks } from "../../lab/sip/ua/mod.ts";
 import { audioOffer, SDP_CONTENT_TYPE } from "../../lab/media/sdp.ts";
-import { type Endpoint, type EndpointOptions, type ListenAddress, openEndpoint } from "../sip_endpoint.ts";
+import {
+  type Endpoint,
+  type EndpointOptions,
+  type ListenAddress,
+  openEndpoint,
+} from "../sip_endpoint.ts";
 import { basicCallUacChart, type UacCallEvent } from "./basic_call_chart.ts";
 
 /** Who places a call. */
@@ -106,7 +111,12 @@ function onProvisional(this: UacCall): void {
   executor.send(this, { type: "PROVISIONAL" });
 }
 
-function onFinal(this: UacCall, res: SipResponse, dialog: Dialog | undefined, sent: OutgoingRequest): void {
+function onFinal(
+  this: UacCall,
+  res: SipResponse,
+  dialog: Dialog | undefined,
+  sent: OutgoingRequest,
+): void {
   this.final = res;
   if (res.status >= 200 && res.status < 300) {
     if (this.dialog !== undefined && dialog !== this.dialog) {
@@ -229,7 +239,9 @@ export class BasicCaller {
   /** The chart's `sendInvite`: INVITE with an SDP offer, answer timer armed (§13.2.1). */
   invite(call: UacCall): void {
     const core = this.#endpoint.core;
-    const from = call.user.displayName ? `"${call.user.displayName}" <${call.user.aor}>` : call.user.aor;
+    const from = call.user.displayName
+      ? `"${call.user.displayName}" <${call.user.aor}>`
+      : call.user.aor;
     const local = this.#endpoint.address;
     const body = this.#opts.sdp === false ? undefined : audioOffer({
       address: local.host.replace(/^\[|\]$/g, ""),
@@ -293,7 +305,11 @@ export class BasicCaller {
       disconnectDelayMs: call.byeAt ? now - call.byeAt : undefined,
       completed: true,
     });
-    this.#end(call, { ok: true, status: call.final?.status, setupMs: call.answeredAt - call.sentAt });
+    this.#end(call, {
+      ok: true,
+      status: call.final?.status,
+      setupMs: call.answeredAt - call.sentAt,
+    });
   }
 
   /** The chart's `recordFailed`. */

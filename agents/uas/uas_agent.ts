@@ -19,7 +19,12 @@ import type { ServerTransaction } from "../../lab/sip/transaction/mod.ts";
 import { TimerWheel } from "../../lab/sip/timer/mod.ts";
 import type { Dialog } from "../../lab/sip/dialog/mod.ts";
 import { audioAnswer, SDP_CONTENT_TYPE } from "../../lab/media/sdp.ts";
-import { type Endpoint, type EndpointOptions, type ListenAddress, openEndpoint } from "../sip_endpoint.ts";
+import {
+  type Endpoint,
+  type EndpointOptions,
+  type ListenAddress,
+  openEndpoint,
+} from "../sip_endpoint.ts";
 import { basicCallUasChart, type UasCallEvent } from "./basic_call_chart.ts";
 
 /** One answered (or answering) call. */
@@ -57,15 +62,24 @@ const executor = new ChartExecutor<UasCall, UasCallEvent>(basicCallUasChart.prov
     sendRinging: ({ context }) => (context as UasCall).agent.ring(context as UasCall),
     sendOk: ({ context }) => (context as UasCall).agent.answer(context as UasCall),
     recordAnswered: ({ context }) => void (context as UasCall).agent.counts.answered++,
-    recordCompleted: ({ context }) => (context as UasCall).agent.finish(context as UasCall, "completed"),
-    recordCancelled: ({ context }) => (context as UasCall).agent.finish(context as UasCall, "cancelled"),
+    recordCompleted: ({ context }) =>
+      (context as UasCall).agent.finish(context as UasCall, "completed"),
+    recordCancelled: ({ context }) =>
+      (context as UasCall).agent.finish(context as UasCall, "cancelled"),
     recordFailed: ({ context }) => (context as UasCall).agent.finish(context as UasCall, "failed"),
   },
 }));
 
 /** The lab's answering agent. */
 export class UasAgent {
-  readonly counts: UasCounts = { received: 0, answered: 0, completed: 0, cancelled: 0, failed: 0, active: 0 };
+  readonly counts: UasCounts = {
+    received: 0,
+    answered: 0,
+    completed: 0,
+    cancelled: 0,
+    failed: 0,
+    active: 0,
+  };
   readonly #calls = new Map<string, UasCall>();
   readonly #ringTimeMs: () => number;
   readonly #wheel: TimerWheel;
@@ -127,7 +141,14 @@ export class UasAgent {
   onRequest(tx: ServerTransaction, req: SipRequest, dialog: Dialog | undefined): void {
     const core = this.#endpoint.core;
     if (req.method === "INVITE" && dialog === undefined) {
-      const call: UasCall = { agent: this, tx, invite: req, state: "", running: false, mailbox: undefined };
+      const call: UasCall = {
+        agent: this,
+        tx,
+        invite: req,
+        state: "",
+        running: false,
+        mailbox: undefined,
+      };
       this.counts.received++;
       this.counts.active++;
       this.#calls.set(req.callId, call);
@@ -177,7 +198,13 @@ export class UasAgent {
       executor.send(call, { type: "SERVER_FAILURE" });
       return;
     }
-    core.respond(call.tx, core.createResponse(call.invite, 200, undefined, { body: sdp, contentType: SDP_CONTENT_TYPE }));
+    core.respond(
+      call.tx,
+      core.createResponse(call.invite, 200, undefined, {
+        body: sdp,
+        contentType: SDP_CONTENT_TYPE,
+      }),
+    );
   }
 
   /** A call reached a final state (the chart's `record*` actions). */
