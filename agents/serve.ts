@@ -23,23 +23,32 @@ import { formatListenAddress, parseListenAddress } from "./sip_endpoint.ts";
 import { BasicCaller, type CallOutcome } from "./uac/caller.ts";
 import { UasAgent } from "./uas/uas_agent.ts";
 
-/** Runs `argv` = `[agent, ...options]`; resolves to the process exit code. */
-export async function serveAgent(argv: string[]): Promise<number> {
+/** Where `serveAgent` writes its lines. */
+export interface ServeOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const CONSOLE: ServeOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/**
+ * Runs `argv` = `[agent, ...options]`; resolves to the process exit code (2 for a usage
+ * error: unknown agent, missing or malformed option).
+ */
+export async function serveAgent(argv: string[], io: ServeOutput = CONSOLE): Promise<number> {
   const [agent, ...rest] = argv;
   try {
     switch (agent) {
       case "uas":
-        return await serveUas(rest);
+        return await serveUas(rest, io);
       case "uac":
-        return await serveUac(rest);
+        return await serveUac(rest, io);
       default:
-        console.error(
-          `lab serve: agent '${agent}' is not available yet (this build serves: uas, uac)`,
-        );
+        io.err(`lab serve: unknown agent '${agent}' (this build serves: uas, uac)`);
         return 2;
     }
   } catch (error) {
-    console.error(`lab serve ${agent}: ${error instanceof Error ? error.message : error}`);
+    io.err(`lab serve ${agent}: ${error instanceof Error ? error.message : error}`);
     return 2;
   }
 }
@@ -56,7 +65,7 @@ function number(value: string | undefined, name: string, fallback?: number): num
   return n;
 }
 
-async function serveUas(args: string[]): Promise<number> {
+async function serveUas(args: string[], io: ServeOutput): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { listen: { type: "string" }, ring: { type: "string" } },
@@ -71,8 +80,8 @@ async function serveUas(args: string[]): Promise<number> {
     ringTimeMs: () => ringMs,
     tls: secure ? await labTlsMaterial(listen.host) : undefined,
   });
-  console.log(`listening ${formatListenAddress(uas.address)}`);
-  console.log("lab uas: answers INVITE with 180 then 200 (SDP), ACK, BYE → 200; Ctrl-C stops");
+  io.out(`listening ${formatListenAddress(uas.address)}`);
+  io.out("lab uas: answers INVITE with 180 then 200 (SDP), ACK, BYE → 200; Ctrl-C stops");
   const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     Deno.addSignalListener("SIGINT", stop);
@@ -81,7 +90,7 @@ async function serveUas(args: string[]): Promise<number> {
   await stopped;
   const c = uas.counts;
   await uas.stop();
-  console.log(
+  io.out(
     `lab uas: received ${c.received}, answered ${c.answered}, completed ${c.completed}, ` +
       `cancelled ${c.cancelled}, failed ${c.failed}`,
   );
@@ -100,7 +109,7 @@ export interface UacRunReport {
   retransmissions: number;
 }
 
-async function serveUac(args: string[]): Promise<number> {
+async function serveUac(args: string[], io: ServeOutput): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -138,7 +147,7 @@ async function serveUac(args: string[]): Promise<number> {
     tls: secure ? { caPem: (await labTlsMaterial(target.host)).caPem } : undefined,
   });
   if (!values.json) {
-    console.log(
+    io.out(
       `lab uac ${formatListenAddress(caller.address)} → ${
         formatListenAddress(target)
       }: ${calls} calls at ${rate}/s`,
@@ -203,9 +212,9 @@ async function serveUac(args: string[]): Promise<number> {
     },
     retransmissions: counterIn(snapshot, "sip_retransmissions").total,
   };
-  if (values.json) console.log(JSON.stringify(report));
+  if (values.json) io.out(JSON.stringify(report));
   else {
-    console.log(
+    io.out(
       `${
         end === "timeout" ? "timed out: " : ""
       }attempted ${report.attempted}, succeeded ${succeeded}, ` +

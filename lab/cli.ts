@@ -227,7 +227,10 @@ async function serve(args: string[], io: CliOutput): Promise<number> {
     (agent === undefined ? io.err : io.out)(SERVE_HELP);
     return agent === undefined ? 2 : 0;
   }
-  return await serveAgent(args);
+  return await serveAgent(args, {
+    out: (line) => io.out(`${line}\n`),
+    err: (line) => io.err(`${line}\n`),
+  });
 }
 
 /**

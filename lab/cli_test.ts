@@ -116,19 +116,25 @@ Deno.test("run: a short noop scenario passes and leaves its results folder", asy
   }
 });
 
-Deno.test("serve: the agent and --listen addresses are checked before delegating", async () => {
+Deno.test("serve: unknown agents and bad or missing addresses are usage errors", async () => {
   assert.equal((await lab("serve")).code, 2);
   const unknown = await lab("serve", "registrar", "--listen", "udp:127.0.0.1:5060");
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /unknown agent 'registrar'/);
-  assert.match((await lab("serve", "uas")).err, /at least one --listen/);
-  const wrong = await lab(
-    "serve",
-    "uas",
-    "--listen",
-    "sctp:127.0.0.1:5060",
-    "--listen=udp:[::1]:99999",
-  );
+  const missing = await lab("serve", "uas");
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--listen .* is required/);
+  const wrong = await lab("serve", "uas", "--listen", "sctp:127.0.0.1:5060");
   assert.equal(wrong.code, 2);
-  assert.match(wrong.err, /'sctp:127\.0\.0\.1:5060', 'udp:\[::1\]:99999'/);
+  assert.match(wrong.err, /bad address 'sctp:127\.0\.0\.1:5060'/);
+  const port = await lab(
+    "serve",
+    "uac",
+    "--listen",
+    "udp:[::1]:99999",
+    "--target",
+    "udp:127.0.0.1:5060",
+  );
+  assert.equal(port.code, 2);
+  assert.match(port.err, /bad address 'udp:\[::1\]:99999'/);
 });
