@@ -63,9 +63,7 @@ export function parseMessage(
   opts: ParseOptions = {},
 ): AnySipMessage {
   const bytes = typeof input === "string" ? utf8Encoder.encode(input) : input;
-  if (opts.maxSize !== undefined && bytes.length > opts.maxSize) {
-    throw new SipParseError(513, "Message Too Large");
-  }
+  if (opts.maxSize !== undefined && bytes.length > opts.maxSize) throw tooLarge(bytes, opts);
   const start = skipLeadingCrlf(bytes, 0, bytes.length);
   let headEnd = findHeadEnd(bytes, start, bytes.length);
   // Tolerate a datagram that stops right after its last header line without the empty line.
@@ -281,6 +279,26 @@ function parseStatusLine(text: string, lineEnd: number): ParsedHead {
   }
   if (!codeOk) return { msg, fault: badRequest("Malformed Status-Code") };
   return { msg };
+}
+
+/**
+ * 513 Message Too Large (§21.5.11). When the header section of the oversized request can be
+ * read and is sound, it rides along as `partial`, so the server can tell the sender why
+ * instead of dropping the message silently.
+ */
+function tooLarge(bytes: Uint8Array, opts: ParseOptions): SipParseError {
+  const err = new SipParseError(513, "Message Too Large");
+  const start = skipLeadingCrlf(bytes, 0, bytes.length);
+  const headEnd = findHeadEnd(bytes, start, bytes.length);
+  if (headEnd < 0) return err;
+  try {
+    const head = parseHead(decodeHead(bytes, start, headEnd));
+    finishMessage(head, opts);
+    if (head.msg.kind === "request") err.partial = head.msg;
+  } catch {
+    // An unreadable head cannot be answered: the message is dropped (§18.1.2 / §18.2.1).
+  }
+  return err;
 }
 
 function withPartial(msg: AnySipMessage, err: SipParseError): SipParseError {

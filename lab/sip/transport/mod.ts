@@ -32,6 +32,7 @@ export { responseDestination } from "./response_destination.ts";
 export { RFC3261_UDP_REQUEST_LIMIT, UdpTransport, type UdpTransportConfig } from "./udp.ts";
 export { StreamTransport, type StreamTransportConfig } from "./stream_transport.ts";
 export type { KeepAliveOptions } from "./stream_connection.ts";
+export type { StreamFilter } from "./stream_filter.ts";
 export { TcpTransport } from "./tcp.ts";
 export { TlsTransport, type TlsTransportConfig } from "./tls.ts";
 export { SIP_WEBSOCKET_PROTOCOL, WsTransport, type WsTransportConfig } from "./ws.ts";

@@ -8,6 +8,10 @@
  * is shut (TCP FIN, TLS close_notify), the peer's end-of-stream is awaited for a bounded time,
  * then the socket is closed.
  *
+ * A {@link StreamFilter} may be installed once, at a message boundary: from then on every
+ * octet written (messages and keep-alives) is encoded by it and every octet read is decoded by
+ * it before framing.
+ *
  * @module
  */
 import type { AnySipMessage } from "../message/message.ts";
@@ -17,6 +21,7 @@ import { StreamParser } from "../message/stream.ts";
 import type { Destination, TransportProtocol } from "./destination.ts";
 import type { TransportMetricsSink } from "./metrics.ts";
 import { TransportError } from "./transport_error.ts";
+import type { StreamFilter } from "./stream_filter.ts";
 import type { FlowCloseReason } from "./transport.ts";
 import { WriteQueue } from "./write_queue.ts";
 import { boundedWait } from "./bounded_wait.ts";
@@ -61,6 +66,12 @@ const CRLF = new Uint8Array([0x0d, 0x0a]);
 const CRLFCRLF = new Uint8Array([0x0d, 0x0a, 0x0d, 0x0a]);
 const DEFAULT_PONG_TIMEOUT_MS = 10_000;
 
+/**
+ * Thrown through the StreamParser (which keeps the octets it has not consumed) to stop it right
+ * after the message during whose delivery a filter was installed.
+ */
+class FilterInstalled extends Error {}
+
 /** Errors that just mean the peer went away. */
 function isPeerGone(e: unknown): boolean {
   return e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe ||
@@ -86,8 +97,9 @@ export class StreamConnection {
   readonly #opts: StreamConnectionOptions;
   readonly #hooks: StreamConnectionHooks;
   readonly #metrics: TransportMetricsSink;
-  readonly #parser: StreamParser;
+  #parser: StreamParser;
   readonly #queue: WriteQueue;
+  #filter: StreamFilter | undefined;
   #state: "open" | "closing" = "open";
   #readLoop: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
@@ -115,13 +127,7 @@ export class StreamConnection {
       maxQueuedBytes: opts.maxQueuedBytes,
       onWritten: (n) => metrics.bytesOut(protocol, n),
     });
-    this.#parser = new StreamParser({
-      ...opts.parse,
-      maxSize: opts.maxMessageSize,
-      onMessage: (msg, bytes) => this.#hooks.message(this, msg, bytes),
-      onError: (err, fatal) => this.#onParseError(err, fatal),
-      onKeepAlive: (kind) => this.#onKeepAlive(kind),
-    });
+    this.#parser = this.#newParser();
     if (opts.keepAlive) this.#nextPingAt = this.#lastActivity + jitter(opts.keepAlive.intervalMs);
   }
 
@@ -140,13 +146,36 @@ export class StreamConnection {
     this.#readLoop = this.#read();
   }
 
-  /** Queues one message's octets (coalesced with others); see {@link WriteQueue.enqueue}. */
+  /**
+   * Queues one message's octets (coalesced with others); see {@link WriteQueue.enqueue}. The
+   * octets are queued — through the filter, if one is installed — before this returns.
+   */
   send(bytes: Uint8Array): Promise<void> {
     if (this.#state !== "open") {
       return Promise.reject(new TransportError("closed", `connection ${this.flowId} closed`));
     }
+    let wire: Uint8Array;
+    try {
+      wire = this.#encode(bytes);
+    } catch (e) {
+      return Promise.reject(
+        new TransportError("closed", `connection ${this.flowId} filter failed`, { cause: e }),
+      );
+    }
     this.#lastActivity = performance.now();
-    return this.#queue.enqueue(bytes);
+    return this.#queue.enqueue(wire);
+  }
+
+  /**
+   * Installs `filter` at the current message boundary. Outbound: octets of sends made from now
+   * on are encoded (those of earlier sends are already queued as they were). Inbound: called
+   * while this connection delivers a message (from `onMessage`), the filter decodes every
+   * octet after that message, including the rest of the same read; called at any other time,
+   * it decodes the octets read from now on. Throws when the flow already has a filter.
+   */
+  setFilter(filter: StreamFilter): void {
+    if (this.#filter !== undefined) throw new Error(`flow ${this.flowId} already has a filter`);
+    this.#filter = filter;
   }
 
   /** Graceful close: flush queued writes, shut the write side, await the peer, close. */
@@ -189,8 +218,67 @@ export class StreamConnection {
 
   /** Internal writes (pongs, pings): their failure surfaces through the read side. */
   #write(bytes: Uint8Array) {
+    let wire: Uint8Array;
+    try {
+      wire = this.#encode(bytes);
+    } catch (e) {
+      this.#filterFailed(e);
+      return;
+    }
     this.#lastActivity = performance.now();
-    this.#queue.enqueue(bytes).catch(() => {});
+    this.#queue.enqueue(wire).catch(() => {});
+  }
+
+  #encode(bytes: Uint8Array): Uint8Array {
+    return this.#filter === undefined ? bytes : this.#filter.encode(bytes);
+  }
+
+  #newParser(): StreamParser {
+    return new StreamParser({
+      ...this.#opts.parse,
+      maxSize: this.#opts.maxMessageSize,
+      onMessage: (msg, bytes) => {
+        const unfiltered = this.#filter === undefined;
+        this.#hooks.message(this, msg, bytes);
+        if (unfiltered && this.#filter !== undefined) throw new FilterInstalled();
+      },
+      onError: (err, fatal) => this.#onParseError(err, fatal),
+      onKeepAlive: (kind) => this.#onKeepAlive(kind),
+    });
+  }
+
+  /** One read's octets: framed as they are, or decoded by the filter first. */
+  #receive(chunk: Uint8Array) {
+    let wire = chunk;
+    if (this.#filter === undefined) {
+      try {
+        this.#parser.push(chunk);
+        return;
+      } catch (e) {
+        if (!(e instanceof FilterInstalled)) throw e;
+        // The message just delivered completed within this read, so the octets the parser
+        // kept after it are the tail of this chunk; they belong to the filter, and the parser
+        // (holding them raw) is replaced.
+        wire = chunk.subarray(chunk.length - this.#parser.pendingBytes);
+        this.#parser = this.#newParser();
+        if (wire.length === 0) return;
+      }
+    }
+    let plain: Uint8Array[];
+    try {
+      plain = this.#filter!.decode(wire);
+    } catch (e) {
+      this.#filterFailed(e);
+      return;
+    }
+    for (const bytes of plain) this.#parser.push(bytes);
+  }
+
+  /** A filter that threw cannot be trusted with the stream any more. */
+  #filterFailed(err: unknown) {
+    if (this.#state !== "open") return;
+    this.#hooks.error(this, err);
+    void this.#shutdown("filter", false);
   }
 
   async #read(): Promise<void> {
@@ -204,9 +292,12 @@ export class StreamConnection {
         const now = performance.now();
         this.#lastActivity = now;
         this.#metrics.bytesIn(this.#protocol, n);
-        this.#parser.push(buf.subarray(0, n));
-        if (this.#parser.pendingBytes > 0) this.#incompleteSince ??= now;
-        else this.#incompleteSince = undefined;
+        this.#receive(buf.subarray(0, n));
+        if (this.#parser.pendingBytes + (this.#filter?.pendingBytes ?? 0) > 0) {
+          this.#incompleteSince ??= now;
+        } else {
+          this.#incompleteSince = undefined;
+        }
       }
     } catch (e) {
       if (this.#state !== "open") return; // our own close interrupted the read

@@ -18,6 +18,7 @@ import {
   type StreamConnectionHooks,
   type StreamConnectionOptions,
 } from "./stream_connection.ts";
+import type { StreamFilter } from "./stream_filter.ts";
 import { TransportError } from "./transport_error.ts";
 import {
   DEFAULT_MAX_MESSAGE_SIZE,
@@ -138,10 +139,32 @@ export abstract class StreamTransport implements SipTransport {
   async send(payload: SendPayload, dest: Destination): Promise<void> {
     if (this.#closed) throw new TransportError("closed", "transport closed");
     const bytes = payload instanceof Uint8Array ? payload : serializeMessage(payload);
+    // Nothing is awaited before conn.send on an open connection: the octets are queued before
+    // send() returns, which the ordering promised by setFlowFilter relies on.
     const conn = this.#connections.find(dest) ??
       await this.#connections.connect(dest, (d) => this.#dialAndAdopt(d));
     await conn.send(bytes);
     this.#inbound.metrics.messageOut(this.protocol);
+  }
+
+  /**
+   * Installs a byte filter on one open connection, at the current message boundary (see
+   * {@link StreamConnection.setFilter}): sends started before this call go out as they were,
+   * later ones through `filter.encode`; called from `onMessage` for a message of this flow,
+   * every octet read after that message goes through `filter.decode`. False when there is no
+   * such open connection; throws when the flow already has a filter.
+   *
+   * @example
+   * ```ts
+   * // In onMessage, on the message after which the peer switches to the filtered encoding:
+   * transport.setFlowFilter(source.flowId!, filter);
+   * ```
+   */
+  setFlowFilter(flowId: string, filter: StreamFilter): boolean {
+    const conn = this.#connections.get(flowId);
+    if (conn === undefined || !conn.open) return false;
+    conn.setFilter(filter);
+    return true;
   }
 
   /** Gracefully closes one connection by flow id; false when there is no such connection. */

@@ -48,7 +48,9 @@ export type FlowCloseReason =
   /** RFC 5626 §4.4.1: no pong came back for a ping in time; the flow has failed. */
   | "keep-alive"
   /** A socket or TLS error. */
-  | "error";
+  | "error"
+  /** The flow's stream filter rejected the octets read (e.g. corrupt compressed data). */
+  | "filter";
 
 /** Callbacks through which a transport hands inbound traffic up. Handlers must not block. */
 export interface TransportEvents {

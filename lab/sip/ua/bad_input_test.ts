@@ -5,8 +5,6 @@
  */
 import assert from "node:assert/strict";
 import type { SipResponse } from "../message/message.ts";
-import { SipParseError } from "../message/parse_error.ts";
-import { SipRequest } from "../message/message.ts";
 import { type LabPeer, RawUdpPeer, startPeer } from "./test_support.ts";
 
 const ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
@@ -229,25 +227,22 @@ Deno.test("unparseable requests get the parser's status and reason phrase, state
   assert.deepEqual(bob.agent.methods, Array(cases.length + 1).fill("OPTIONS"));
 });
 
-Deno.test("a parse failure of any status is answered with it (513 reaches the core as a partial)", async () => {
-  await using bob = await startBob();
+Deno.test("a request over the size limit is answered 513 Message Too Large", async () => {
+  await using bob = await startPeer("bob", "udp", { maxMessageSize: 2048 });
   await using peer = RawUdpPeer.open();
-  const partial = new SipRequest("MESSAGE", `sip:bob@127.0.0.1:${bob.address.port}`);
-  partial.addHeader("Via", `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKbig`);
-  partial.addHeader("From", "<sip:raw@127.0.0.1>;tag=big");
-  partial.addHeader("To", "<sip:bob@127.0.0.1>");
-  partial.addHeader("Call-ID", "too-big");
-  partial.addHeader("CSeq", "1 MESSAGE");
-  bob.core.receiveParseError(new SipParseError(513, "Message Too Large", partial), {
-    protocol: "udp",
-    host: "127.0.0.1",
-    port: peer.port,
-  });
-  const answer = await peer.receive();
+  const callId = `too-big-${++counter}`;
+  const text = raw(peer, bob, { method: "MESSAGE", callId, omit: ["Content-Length"] });
+  const body = "x".repeat(3000);
+  const big = text.replace(
+    /\r\n\r\n$/,
+    `\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+  );
+  const answer = await answerTo(peer, bob, big);
   assert.equal(answer.status, 513);
   assert.equal(answer.reason, "Message Too Large");
-  assert.equal(answer.callId, "too-big");
+  assert.equal(answer.callId, callId);
   assert.ok(answer.to.tag);
+  assert.equal(bob.metrics.count("localAnswer MESSAGE 513 Message Too Large"), 1);
   await assertStillServing(peer, bob);
 });
 

@@ -147,13 +147,14 @@ export interface LabPeer {
 export async function startPeer(
   user: string,
   protocol: TransportProtocol,
-  options: { supportedExtensions?: string[] } = {},
+  options: { supportedExtensions?: string[]; maxMessageSize?: number } = {},
 ): Promise<LabPeer> {
   const agent = new RecordingAgent();
   const metrics = new CountingUaMetrics();
   const drops = new CountingDrops();
   const core = new UserAgentCore({
-    createTransport: (events) => new TransportManager({ events, metrics: drops }),
+    createTransport: (events) =>
+      new TransportManager({ events, metrics: drops, maxMessageSize: options.maxMessageSize }),
     handler: agent,
     metrics: { ua: metrics },
     supportedExtensions: options.supportedExtensions,
