@@ -8,14 +8,16 @@
  * `awaitingAck`, `awaitingAckThenBye`, `confirmed`, `byeSent` → confirmed; `terminated` →
  * terminated. A 2xx to a re-INVITE runs through `awaitingAck` the same way.
  *
- * The action implementations here are empty slots: the chart names the effects and
- * `InviteUsage` performs them (through `FlatChartRunner`); an XState actor can get real ones
- * with `inviteDialogChart.provide({ actions })`. Guards are real and shared with the runtime.
+ * The context is the executor's record of one usage (`context: ({ input }) => input`), so the
+ * chart runs unchanged on lab/statechart's ChartExecutor and on an XState actor. The action
+ * implementations here are empty slots: the chart names the effects and `InviteUsage` fills
+ * them with `inviteDialogChart.provide({ actions })`. The guard is real.
  *
  * @module
  */
 import { setup } from "xstate";
 import type { SipResponse } from "../message/message.ts";
+import type { ChartInstance } from "../../statechart/mod.ts";
 
 /** Events of the INVITE dialog chart. */
 export type InviteDialogEvent =
@@ -40,13 +42,6 @@ export type InviteDialogEvent =
   /** A request in the dialog failed with `status` (408 for a transaction timeout). */
   | { type: "IN_DIALOG_FAILURE"; status: number };
 
-/** Guards, as plain predicates on the event (the runtime calls them directly). */
-export const inviteDialogGuards = {
-  /** §12.2.1.2: a 481 or 408 (or no response) to a request in the dialog ends the dialog. */
-  endsDialog: (event: InviteDialogEvent): boolean =>
-    event.type === "IN_DIALOG_FAILURE" && (event.status === 481 || event.status === 408),
-};
-
 /** Effects are performed by the runtime (`InviteUsage`); see the module comment. */
 const performedByRuntime = () => {};
 
@@ -59,12 +54,17 @@ const endOnFatalFailure = { guard: "endsDialog", target: "terminated" } as const
  * @example
  * ```ts
  * import { createActor } from "xstate";
- * const actor = createActor(inviteDialogChart).start();
+ * const input = { state: "", running: false, mailbox: undefined };
+ * const actor = createActor(inviteDialogChart, { input }).start();
  * actor.send({ type: "HANGUP" }); // ignored in "early"
  * ```
  */
 export const inviteDialogChart = setup({
-  types: { events: {} as InviteDialogEvent },
+  types: {
+    context: {} as ChartInstance,
+    input: {} as ChartInstance,
+    events: {} as InviteDialogEvent,
+  },
   actions: {
     /** UAC: recompute route set / target from the 2xx (§13.2.2.4); UAS: mark confirmed. */
     confirmDialog: performedByRuntime,
@@ -82,10 +82,13 @@ export const inviteDialogChart = setup({
     endDialog: performedByRuntime,
   },
   guards: {
-    endsDialog: ({ event }) => inviteDialogGuards.endsDialog(event),
+    /** §12.2.1.2: a 481 or 408 (or no response) to a request in the dialog ends the dialog. */
+    endsDialog: ({ event }) =>
+      event.type === "IN_DIALOG_FAILURE" && (event.status === 481 || event.status === 408),
   },
 }).createMachine({
   id: "inviteDialog",
+  context: ({ input }) => input,
   initial: "early",
   states: {
     early: {

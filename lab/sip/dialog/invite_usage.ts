@@ -1,7 +1,7 @@
 /**
  * The INVITE dialog usage at run time: a plain object holding a {@link Dialog}, driven by
- * {@link inviteDialogChart} through {@link FlatChartRunner} — the chart's named actions are
- * implemented here.
+ * {@link inviteDialogChart} on lab/statechart's `ChartExecutor` — the chart's named actions are
+ * implemented here, one executor shared by every usage.
  *
  * - UAC: every 2xx to an INVITE of the dialog is acknowledged, outside any transaction; a
  *   retransmitted 2xx (which RFC 6026 §7.2 / §8.4 hands to the core) gets the same ACK again
@@ -14,16 +14,22 @@
  */
 import type { SipRequest, SipResponse } from "../message/message.ts";
 import { Dialog, type DialogOptions, type InDialogRequestVerdict } from "./dialog.ts";
-import { compileFlatChart, FlatChartRunner, type InitEvent } from "./flat_chart.ts";
+import { ChartExecutor, type ChartInstance } from "../../statechart/mod.ts";
 import {
   inviteDialogChart,
   type InviteDialogEvent,
-  inviteDialogGuards,
   type InviteDialogStateName,
 } from "./invite_dialog_chart.ts";
 import { DEFAULT_TIMER_VALUES, type SipTimerValues, type TimerScheduler } from "./scheduler.ts";
 
-const compiledChart = compileFlatChart(inviteDialogChart.config);
+/** The executor's record of one usage: the chart fields plus the usage its actions act on. */
+interface InviteUsageRecord extends ChartInstance {
+  state: InviteDialogStateName;
+  readonly usage: InviteUsage;
+}
+
+/** The usage behind a chart context (every context the executor passes is a record). */
+const usageOf = (context: ChartInstance): InviteUsage => (context as InviteUsageRecord).usage;
 
 /** What an INVITE usage needs from the UA core. */
 export interface InviteUsageHost {
@@ -63,10 +69,24 @@ export interface InviteUsageOptions {
  * ```
  */
 export class InviteUsage {
+  /** The chart with its actions bound to the usages' effects below. */
+  static readonly #executor = new ChartExecutor<InviteUsageRecord, InviteDialogEvent>(
+    inviteDialogChart.provide({
+      actions: {
+        confirmDialog: ({ context, event }) => usageOf(context).#confirmDialog(event),
+        acknowledge: ({ context, event }) => usageOf(context).#acknowledge(event),
+        startRetransmitting: ({ context, event }) => usageOf(context).#startRetransmitting(event),
+        retransmit: ({ context }) => usageOf(context).#retransmit(),
+        stopRetransmitting: ({ context }) => usageOf(context).#stopRetransmitting(),
+        sendBye: ({ context }) => usageOf(context).#sendBye(),
+        endDialog: ({ context, event }) => usageOf(context).#endDialog(event),
+      },
+    }),
+  );
   readonly dialog: Dialog;
   readonly #host: InviteUsageHost;
   readonly #timers: SipTimerValues;
-  readonly #runner: FlatChartRunner<InviteDialogEvent>;
+  readonly #record: InviteUsageRecord;
   /** UAC: the latest INVITE this side sent in the dialog, and the ACK built for its 2xx. */
   #invite: SipRequest | undefined;
   #ack: SipRequest | undefined;
@@ -81,19 +101,8 @@ export class InviteUsage {
     this.#host = host;
     this.#timers = { ...DEFAULT_TIMER_VALUES, ...opts.timers };
     this.#invite = opts.invite;
-    this.#runner = new FlatChartRunner<InviteDialogEvent>(compiledChart, {
-      actions: {
-        confirmDialog: (e) => this.#confirmDialog(e),
-        acknowledge: (e) => this.#acknowledge(e),
-        startRetransmitting: (e) => this.#startRetransmitting(e),
-        retransmit: () => this.#retransmit(),
-        stopRetransmitting: () => this.#stopRetransmitting(),
-        sendBye: () => this.#host.sendRequest(this.dialog.createRequest("BYE")),
-        endDialog: (e) => this.#endDialog(e),
-      },
-      guards: inviteDialogGuards,
-    });
-    this.#runner.start();
+    this.#record = { state: "early", running: false, mailbox: undefined, usage: this };
+    InviteUsage.#executor.start(this.#record);
   }
 
   /**
@@ -137,7 +146,7 @@ export class InviteUsage {
 
   /** The chart state. */
   get state(): InviteDialogStateName {
-    return this.#runner.state as InviteDialogStateName;
+    return this.#record.state;
   }
 
   /**
@@ -166,17 +175,17 @@ export class InviteUsage {
       return;
     }
     if (method === "INVITE") {
-      if (res.status < 300) this.#runner.send({ type: "TWO_XX_RECEIVED", response: res });
-      else if (this.state === "early") this.#runner.send({ type: "EARLY_FAILED" });
-      else this.#runner.send({ type: "IN_DIALOG_FAILURE", status: res.status });
+      if (res.status < 300) this.#dispatch({ type: "TWO_XX_RECEIVED", response: res });
+      else if (this.state === "early") this.#dispatch({ type: "EARLY_FAILED" });
+      else this.#dispatch({ type: "IN_DIALOG_FAILURE", status: res.status });
       return;
     }
     if (method === "BYE") {
-      this.#runner.send({ type: "BYE_COMPLETED" });
+      this.#dispatch({ type: "BYE_COMPLETED" });
       return;
     }
     this.dialog.receiveResponse(res);
-    if (res.status >= 300) this.#runner.send({ type: "IN_DIALOG_FAILURE", status: res.status });
+    if (res.status >= 300) this.#dispatch({ type: "IN_DIALOG_FAILURE", status: res.status });
   }
 
   /**
@@ -185,15 +194,15 @@ export class InviteUsage {
    * dialogs of a failed INVITE are terminated).
    */
   inviteEnded(): void {
-    this.#runner.send({ type: "EARLY_FAILED" });
+    this.#dispatch({ type: "EARLY_FAILED" });
   }
 
   /** UAS: the core is sending `res` to an INVITE of this dialog. */
   sendResponse(res: SipResponse): void {
     if (res.cseq.method !== "INVITE") return;
     if (res.status < 200) this.dialog.adoptLocalContact(res);
-    else if (res.status < 300) this.#runner.send({ type: "TWO_XX_SENT", response: res });
-    else if (this.state === "early") this.#runner.send({ type: "EARLY_FAILED" });
+    else if (res.status < 300) this.#dispatch({ type: "TWO_XX_SENT", response: res });
+    else if (this.state === "early") this.#dispatch({ type: "EARLY_FAILED" });
   }
 
   /**
@@ -213,10 +222,10 @@ export class InviteUsage {
     if (!verdict.accepted) return verdict;
     if (req.method === "ACK") {
       if (this.#pending2xx !== undefined && req.cseq.seq === this.#pending2xx.cseq.seq) {
-        this.#runner.send({ type: "ACK_RECEIVED" });
+        this.#dispatch({ type: "ACK_RECEIVED" });
       }
     } else if (req.method === "BYE") {
-      this.#runner.send({ type: "BYE_RECEIVED" });
+      this.#dispatch({ type: "BYE_RECEIVED" });
     }
     return verdict;
   }
@@ -224,27 +233,34 @@ export class InviteUsage {
   /**
    * Ends the call: BYE when confirmed (§15.1.1); deferred on the UAS until the 2xx is
    * acknowledged (§15). Returns false when nothing can be done in this state — in "early" the
-   * caller cancels with `createCancel(invite)` instead, and the 487 ends the dialog.
+   * caller cancels with `createCancel(invite)` instead, and the 487 ends the dialog. Called from
+   * a host callback while the usage is processing an event, the hang-up is queued behind that
+   * event and true is returned.
    */
   hangup(): boolean {
-    return this.#runner.send({ type: "HANGUP" });
+    return this.#dispatch({ type: "HANGUP" });
   }
 
   /** The client transaction of `request` (sent in this dialog) timed out (§12.2.1.2, §15.1.1). */
   requestTimedOut(request: SipRequest): void {
-    if (request.method === "BYE") this.#runner.send({ type: "BYE_COMPLETED" });
+    if (request.method === "BYE") this.#dispatch({ type: "BYE_COMPLETED" });
     else if (request.method === "INVITE" && this.state === "early") {
-      this.#runner.send({ type: "EARLY_FAILED" });
-    } else this.#runner.send({ type: "IN_DIALOG_FAILURE", status: 408 });
+      this.#dispatch({ type: "EARLY_FAILED" });
+    } else this.#dispatch({ type: "IN_DIALOG_FAILURE", status: 408 });
+  }
+
+  /** Feeds `event` to the chart; false when the current state ignores it. */
+  #dispatch(event: InviteDialogEvent): boolean {
+    return InviteUsage.#executor.send(this.#record, event);
   }
 
   // ---- chart actions ------------------------------------------------------------------------
 
-  #confirmDialog(e: InviteDialogEvent | InitEvent): void {
+  #confirmDialog(e: InviteDialogEvent): void {
     if (e.type === "TWO_XX_RECEIVED" || e.type === "TWO_XX_SENT") this.dialog.confirm(e.response);
   }
 
-  #acknowledge(e: InviteDialogEvent | InitEvent): void {
+  #acknowledge(e: InviteDialogEvent): void {
     if (e.type !== "TWO_XX_RECEIVED") return;
     const invite = this.#invite;
     const res = e.response;
@@ -258,18 +274,18 @@ export class InviteUsage {
     this.#host.sendAck(this.#ack);
   }
 
-  #startRetransmitting(e: InviteDialogEvent | InitEvent): void {
+  #startRetransmitting(e: InviteDialogEvent): void {
     if (e.type !== "TWO_XX_SENT") return;
     this.#pending2xx = e.response;
     this.#interval = this.#timers.t1;
     const scheduler = this.#host.scheduler;
     this.#retransmitTimer = scheduler.schedule(
       this.#interval,
-      () => this.#runner.send({ type: "RETRANSMIT_DUE" }),
+      () => this.#dispatch({ type: "RETRANSMIT_DUE" }),
     );
     this.#ackTimer = scheduler.schedule(
       64 * this.#timers.t1,
-      () => this.#runner.send({ type: "ACK_TIMEOUT" }),
+      () => this.#dispatch({ type: "ACK_TIMEOUT" }),
     );
   }
 
@@ -280,7 +296,7 @@ export class InviteUsage {
     this.#interval = Math.min(2 * this.#interval, this.#timers.t2);
     this.#retransmitTimer = this.#host.scheduler.schedule(
       this.#interval,
-      () => this.#runner.send({ type: "RETRANSMIT_DUE" }),
+      () => this.#dispatch({ type: "RETRANSMIT_DUE" }),
     );
   }
 
@@ -293,9 +309,13 @@ export class InviteUsage {
     this.#pending2xx = undefined;
   }
 
-  #endDialog(e: InviteDialogEvent | InitEvent): void {
+  #sendBye(): void {
+    this.#host.sendRequest(this.dialog.createRequest("BYE"));
+  }
+
+  #endDialog(e: InviteDialogEvent): void {
     this.#stopRetransmitting();
     this.dialog.terminate();
-    if (e.type !== "xstate.init") this.#host.onTerminated?.(this, e.type);
+    this.#host.onTerminated?.(this, e.type);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * SIP dialogs (RFC 3261 §12–§15, RFC 6026 for 2xx handling) and subscriptions (RFC 6665):
  * dialog state and in-dialog request construction, the dialog store, the INVITE dialog usage
- * with 2xx retransmission / ACK handling, subscriber and notifier, and their XState charts.
+ * with 2xx retransmission / ACK handling, subscriber and notifier, and their XState charts (run
+ * on lab/statechart's ChartExecutor; chart_agreement_test.ts proves it agrees with XState).
  *
  * @module
  */
@@ -34,18 +35,8 @@ export { createCancel } from "./cancel.ts";
 export { BRANCH_MAGIC_COOKIE, initialCSeq, newBranch, newTag } from "./identifiers.ts";
 export { DEFAULT_TIMER_VALUES, type SipTimerValues, type TimerScheduler } from "./scheduler.ts";
 export {
-  type ChartEvent,
-  type ChartImplementations,
-  type CompiledChart,
-  compileFlatChart,
-  FlatChartRunner,
-  INIT_EVENT,
-  type InitEvent,
-} from "./flat_chart.ts";
-export {
   inviteDialogChart,
   type InviteDialogEvent,
-  inviteDialogGuards,
   type InviteDialogStateName,
 } from "./invite_dialog_chart.ts";
 export { InviteUsage, type InviteUsageHost, type InviteUsageOptions } from "./invite_usage.ts";
@@ -65,16 +56,10 @@ export {
 export { advise, type ResponseAdvice } from "./response_advice.ts";
 export {
   type SubscriberEvent,
-  subscriberGuards,
   type SubscriberStateName,
   subscriptionChart,
 } from "./subscription_chart.ts";
-export {
-  notifierChart,
-  type NotifierEvent,
-  notifierGuards,
-  type NotifierStateName,
-} from "./notifier_chart.ts";
+export { notifierChart, type NotifierEvent, type NotifierStateName } from "./notifier_chart.ts";
 export {
   Subscriber,
   type SubscriberHost,

@@ -1,7 +1,7 @@
 /**
  * The notifier side of an RFC 6665 subscription at run time: a plain object driven by
- * {@link notifierChart} through {@link FlatChartRunner}, the chart's named actions implemented
- * here.
+ * {@link notifierChart} on lab/statechart's `ChartExecutor`, the chart's named actions
+ * implemented here (one executor shared by every notifier).
  *
  * It checks the SUBSCRIBE (Event package → 489, Expires → 423, §4.2.1.1), answers it, sends the
  * NOTIFY that must follow at once (§4.2.1.2) with Subscription-State and the remaining
@@ -20,17 +20,19 @@ import {
   formatSubscriptionState,
   parseEvent,
 } from "./event_headers.ts";
-import { compileFlatChart, FlatChartRunner, type InitEvent } from "./flat_chart.ts";
-import {
-  notifierChart,
-  type NotifierEvent,
-  notifierGuards,
-  type NotifierStateName,
-} from "./notifier_chart.ts";
+import { ChartExecutor, type ChartInstance } from "../../statechart/mod.ts";
+import { notifierChart, type NotifierEvent, type NotifierStateName } from "./notifier_chart.ts";
 import { advise, type ResponseAdvice } from "./response_advice.ts";
 import type { TimerScheduler } from "./scheduler.ts";
 
-const compiledChart = compileFlatChart(notifierChart.config);
+/** The executor's record of one subscription: the chart fields plus its notifier. */
+interface NotifierRecord extends ChartInstance {
+  state: NotifierStateName;
+  readonly notifier: Notifier;
+}
+
+/** The notifier behind a chart context (every context the executor passes is a record). */
+const notifierOf = (context: ChartInstance): Notifier => (context as NotifierRecord).notifier;
 
 /** Which subscriptions a notifier accepts (RFC 6665 §4.2.1.1). */
 export interface NotifierPolicy {
@@ -141,13 +143,24 @@ export interface NotifierOptions {
  * ```
  */
 export class Notifier {
+  /** The chart with its actions bound to the notifiers' effects below. */
+  static readonly #executor = new ChartExecutor<NotifierRecord, NotifierEvent>(
+    notifierChart.provide({
+      actions: {
+        armExpiry: ({ context, event }) => notifierOf(context).#armExpiry(event),
+        sendNotify: ({ context, event }) => notifierOf(context).#sendNotify(event),
+        sendFinalNotify: ({ context, event }) => notifierOf(context).#sendFinalNotify(event),
+        endSubscription: ({ context, event }) => notifierOf(context).#endSubscription(event),
+      },
+    }),
+  );
   readonly dialog: Dialog;
   /** The subscription's Event (type and `id`), copied into every NOTIFY. */
   readonly event: EventHeader;
   readonly #subscribe: SipRequest;
   readonly #host: NotifierHost;
   readonly #policy: NotifierPolicy;
-  readonly #runner: FlatChartRunner<NotifierEvent>;
+  readonly #record: NotifierRecord;
   readonly #newDialog: boolean;
   #expires: number;
   #expiresAt = 0;
@@ -170,16 +183,8 @@ export class Notifier {
     this.#expires = init.expires;
     this.#host = init.host;
     this.#policy = init.policy;
-    this.#runner = new FlatChartRunner<NotifierEvent>(compiledChart, {
-      actions: {
-        armExpiry: (e) => this.#armExpiry(e),
-        sendNotify: (e) => this.#sendNotify(e),
-        sendFinalNotify: (e) => this.#sendFinalNotify(e),
-        endSubscription: (e) => this.#endSubscription(e),
-      },
-      guards: notifierGuards,
-    });
-    this.#runner.start();
+    this.#record = { state: "init", running: false, mailbox: undefined, notifier: this };
+    Notifier.#executor.start(this.#record);
   }
 
   /**
@@ -222,7 +227,7 @@ export class Notifier {
 
   /** The chart state. */
   get state(): NotifierStateName {
-    return this.#runner.state as NotifierStateName;
+    return this.#record.state;
   }
 
   /** Seconds granted by the latest accepted SUBSCRIBE. */
@@ -247,32 +252,32 @@ export class Notifier {
       toTag: this.dialog.id.localTag,
     });
     this.dialog.confirm();
-    if (this.#expires === 0) this.#runner.send({ type: "UNSUBSCRIBED" });
-    else this.#runner.send({ type: state === "active" ? "ACCEPT_ACTIVE" : "ACCEPT_PENDING" });
+    if (this.#expires === 0) this.#dispatch({ type: "UNSUBSCRIBED" });
+    else this.#dispatch({ type: state === "active" ? "ACCEPT_ACTIVE" : "ACCEPT_PENDING" });
   }
 
   /** Refuses the subscription with a non-2xx final response; no NOTIFY is sent. */
   reject(status: number, reason: string, headers: Array<[string, string]> = []): void {
     if (this.state !== "init") return;
     this.#host.respond(this.#subscribe, advise(status, reason, headers));
-    this.#runner.send({ type: "REJECT" });
+    this.#dispatch({ type: "REJECT" });
   }
 
   /** A pending subscription is authorized: NOTIFY with state active (and the content). */
   authorize(content?: NotifyContent): boolean {
     if (content !== undefined) this.#content = content;
-    return this.#runner.send({ type: "AUTHORIZE" });
+    return this.#dispatch({ type: "AUTHORIZE" });
   }
 
   /** The resource state changed: NOTIFY it (active subscriptions only). */
   notify(content: NotifyContent): boolean {
     this.#content = content;
-    return this.#runner.send({ type: "STATE_CHANGED" });
+    return this.#dispatch({ type: "STATE_CHANGED" });
   }
 
   /** Ends the subscription with a final NOTIFY (§4.2.2 reasons; retry-after for some). */
   terminate(reason: string, retryAfter?: number): boolean {
-    return this.#runner.send({ type: "TERMINATE", reason, retryAfter });
+    return this.#dispatch({ type: "TERMINATE", reason, retryAfter });
   }
 
   /**
@@ -281,7 +286,7 @@ export class Notifier {
    * NOTIFY it triggers follows (§4.2.1.2).
    */
   receiveSubscribe(req: SipRequest): void {
-    if (this.#runner.done) {
+    if (Notifier.#executor.isDone(this.#record)) {
       this.#host.respond(req, advise(481, "Subscription Does Not Exist"));
       return;
     }
@@ -296,15 +301,15 @@ export class Notifier {
       return;
     }
     this.#host.respond(req, advise(200, "OK", [["Expires", String(evaluation.expires)]]));
-    if (evaluation.expires === 0) this.#runner.send({ type: "UNSUBSCRIBED" });
-    else this.#runner.send({ type: "REFRESHED", expires: evaluation.expires });
+    if (evaluation.expires === 0) this.#dispatch({ type: "UNSUBSCRIBED" });
+    else this.#dispatch({ type: "REFRESHED", expires: evaluation.expires });
   }
 
   /** A final response to one of this subscription's NOTIFYs. */
   receiveResponse(res: SipResponse): void {
     if (res.status < 300) return;
     this.dialog.receiveResponse(res);
-    this.#runner.send({
+    this.#dispatch({
       type: "NOTIFY_FAILED",
       status: res.status,
       retryAfter: res.hasHeader("retry-after"),
@@ -313,7 +318,12 @@ export class Notifier {
 
   /** A NOTIFY of this subscription got no response (Timer F): the subscription is removed. */
   requestTimedOut(): void {
-    this.#runner.send({ type: "NOTIFY_FAILED", status: 408, retryAfter: false });
+    this.#dispatch({ type: "NOTIFY_FAILED", status: 408, retryAfter: false });
+  }
+
+  /** Feeds `event` to the chart; false when the current state ignores it. */
+  #dispatch(event: NotifierEvent): boolean {
+    return Notifier.#executor.send(this.#record, event);
   }
 
   // ---- chart actions ------------------------------------------------------------------------
@@ -322,18 +332,18 @@ export class Notifier {
     return this.#host.now?.() ?? Date.now();
   }
 
-  #armExpiry(e: NotifierEvent | InitEvent): void {
+  #armExpiry(e: NotifierEvent): void {
     if (e.type === "REFRESHED") this.#expires = e.expires;
     const scheduler = this.#host.scheduler;
     if (this.#expiryTimer !== undefined) scheduler.cancel(this.#expiryTimer);
     this.#expiresAt = this.#now() + this.#expires * 1000;
     this.#expiryTimer = scheduler.schedule(
       this.#expires * 1000,
-      () => this.#runner.send({ type: "EXPIRED" }),
+      () => this.#dispatch({ type: "EXPIRED" }),
     );
   }
 
-  #sendNotify(e: NotifierEvent | InitEvent): void {
+  #sendNotify(e: NotifierEvent): void {
     // The state the NOTIFY reports is the one the transition leads to.
     const state =
       e.type === "ACCEPT_PENDING" || (e.type === "REFRESHED" && this.state === "pending")
@@ -343,7 +353,7 @@ export class Notifier {
     this.#send(formatSubscriptionState({ state, expires: remaining }), state === "active");
   }
 
-  #sendFinalNotify(e: NotifierEvent | InitEvent): void {
+  #sendFinalNotify(e: NotifierEvent): void {
     // §4.2.2: an expired subscription ends with reason "timeout"; an un-SUBSCRIBE (Expires 0)
     // makes it expire at once, so it ends the same way.
     const reason = e.type === "TERMINATE" ? e.reason : "timeout";
@@ -363,9 +373,9 @@ export class Notifier {
     this.#host.sendRequest(notify);
   }
 
-  #endSubscription(e: NotifierEvent | InitEvent): void {
+  #endSubscription(e: NotifierEvent): void {
     if (this.#expiryTimer !== undefined) this.#host.scheduler.cancel(this.#expiryTimer);
     this.#expiryTimer = undefined;
-    if (e.type !== "xstate.init") this.#host.onTerminated?.(this, e.type);
+    this.#host.onTerminated?.(this, e.type);
   }
 }

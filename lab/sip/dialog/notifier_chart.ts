@@ -1,7 +1,9 @@
 /**
  * The notifier side of an RFC 6665 subscription as an XState v5 chart: pure data plus named
- * actions and guards. `Notifier` runs it through `FlatChartRunner`; the empty action slots
- * below are filled there (or by `notifierChart.provide({ actions })` for an actor).
+ * actions and guards. The context is the executor's record of one subscription
+ * (`context: ({ input }) => input`), so the chart runs unchanged on lab/statechart's
+ * ChartExecutor and on an XState actor. The action implementations below are empty slots:
+ * `Notifier` fills them with `notifierChart.provide({ actions })`. The guard is real.
  *
  * `init` (SUBSCRIBE received, being decided) → `pending` / `active` with the immediate NOTIFY
  * (§4.2.1.2) → `terminated` with a final NOTIFY carrying the reason (§4.2.2), or silently when
@@ -10,6 +12,7 @@
  * @module
  */
 import { setup } from "xstate";
+import type { ChartInstance } from "../../statechart/mod.ts";
 
 /** Events of the notifier chart. */
 export type NotifierEvent =
@@ -34,21 +37,6 @@ export type NotifierEvent =
   /** A NOTIFY failed with `status` (408 for a timeout); `retryAfter` when it carried one. */
   | { type: "NOTIFY_FAILED"; status: number; retryAfter: boolean };
 
-/** Guards, as plain predicates on the event (the runtime calls them directly). */
-export const notifierGuards = {
-  /**
-   * RFC 6665 §4.2.2: a NOTIFY "fails" on a timeout or on a non-2xx response without
-   * Retry-After and without an implied retry (401/407 lead to a retry with credentials); the
-   * subscription is then removed. A 481 removes it in every case.
-   */
-  notifyFailureEndsSubscription: (event: NotifierEvent): boolean => {
-    if (event.type !== "NOTIFY_FAILED") return false;
-    if (event.status === 481) return true;
-    if (event.status < 300 || event.status === 401 || event.status === 407) return false;
-    return !event.retryAfter;
-  },
-};
-
 /** Effects are performed by the runtime (`Notifier`); see the module comment. */
 const performedByRuntime = () => {};
 
@@ -67,12 +55,17 @@ const live = {
  * @example
  * ```ts
  * import { createActor } from "xstate";
- * const actor = createActor(notifierChart).start();
+ * const input = { state: "", running: false, mailbox: undefined };
+ * const actor = createActor(notifierChart, { input }).start();
  * actor.send({ type: "ACCEPT_PENDING" }); // "pending"
  * ```
  */
 export const notifierChart = setup({
-  types: { events: {} as NotifierEvent },
+  types: {
+    context: {} as ChartInstance,
+    input: {} as ChartInstance,
+    events: {} as NotifierEvent,
+  },
   actions: {
     /** (Re-)arm the expiry timer for the granted duration. */
     armExpiry: performedByRuntime,
@@ -84,11 +77,21 @@ export const notifierChart = setup({
     endSubscription: performedByRuntime,
   },
   guards: {
-    notifyFailureEndsSubscription: ({ event }) =>
-      notifierGuards.notifyFailureEndsSubscription(event),
+    /**
+     * RFC 6665 §4.2.2: a NOTIFY "fails" on a timeout or on a non-2xx response without
+     * Retry-After and without an implied retry (401/407 lead to a retry with credentials); the
+     * subscription is then removed. A 481 removes it in every case.
+     */
+    notifyFailureEndsSubscription: ({ event }) => {
+      if (event.type !== "NOTIFY_FAILED") return false;
+      if (event.status === 481) return true;
+      if (event.status < 300 || event.status === 401 || event.status === 407) return false;
+      return !event.retryAfter;
+    },
   },
 }).createMachine({
   id: "notifier",
+  context: ({ input }) => input,
   initial: "init",
   states: {
     init: {

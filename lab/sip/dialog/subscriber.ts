@@ -1,7 +1,7 @@
 /**
  * The subscriber side of an RFC 6665 subscription at run time: a plain object driven by
- * {@link subscriptionChart} through {@link FlatChartRunner}, the chart's named actions
- * implemented here.
+ * {@link subscriptionChart} on lab/statechart's `ChartExecutor`, the chart's named actions
+ * implemented here (one executor shared by every subscriber).
  *
  * It sends the initial SUBSCRIBE (built by the UA core outside a dialog, or built here inside an
  * existing dialog — several subscriptions then share that dialog and its CSeq space, told apart
@@ -24,17 +24,23 @@ import {
   retryAdvice,
   type SubscriptionStateHeader,
 } from "./event_headers.ts";
-import { compileFlatChart, FlatChartRunner, type InitEvent } from "./flat_chart.ts";
+import { ChartExecutor, type ChartInstance } from "../../statechart/mod.ts";
 import { advise, type ResponseAdvice } from "./response_advice.ts";
 import { DEFAULT_TIMER_VALUES, type SipTimerValues, type TimerScheduler } from "./scheduler.ts";
 import {
   type SubscriberEvent,
-  subscriberGuards,
   type SubscriberStateName,
   subscriptionChart,
 } from "./subscription_chart.ts";
 
-const compiledChart = compileFlatChart(subscriptionChart.config);
+/** The executor's record of one subscription: the chart fields plus its subscriber. */
+interface SubscriberRecord extends ChartInstance {
+  readonly subscriber: Subscriber;
+}
+
+/** The subscriber behind a chart context (every context the executor passes is a record). */
+const subscriberOf = (context: ChartInstance): Subscriber =>
+  (context as SubscriberRecord).subscriber;
 
 /** How a subscription ended, as reported to {@link SubscriberHost.onTerminated}. */
 export interface SubscriptionEnd {
@@ -83,12 +89,28 @@ export interface SubscriberOptions {
  * ```
  */
 export class Subscriber {
+  /** The chart with its actions bound to the subscribers' effects below. */
+  static readonly #executor = new ChartExecutor<SubscriberRecord, SubscriberEvent>(
+    subscriptionChart.provide({
+      actions: {
+        sendSubscribe: ({ context }) => subscriberOf(context).#sendSubscribe(),
+        startTimerN: ({ context }) => subscriberOf(context).#startTimerN(),
+        stopTimerN: ({ context }) => subscriberOf(context).#stopTimerN(),
+        applyExpires: ({ context, event }) => subscriberOf(context).#applyExpires(event),
+        applyNotify: ({ context, event }) => subscriberOf(context).#applyNotify(event),
+        sendRefresh: ({ context }) => subscriberOf(context).#sendRefresh(),
+        sendUnsubscribe: ({ context }) => subscriberOf(context).#sendUnsubscribe(),
+        endSubscription: ({ context, event }) => subscriberOf(context).#endSubscription(event),
+      },
+    }),
+  );
   /** The subscription's Event (type and `id`). */
   readonly event: EventHeader;
   readonly #host: SubscriberHost;
   readonly #timers: SipTimerValues;
   readonly #dialogOptions: DialogOptions | undefined;
-  readonly #runner: FlatChartRunner<SubscriberEvent>;
+  /** The executor's record (its state stays "" until {@link start}). */
+  readonly #record: SubscriberRecord;
   /** The initial SUBSCRIBE: given (outside a dialog) or built at start (inside one). */
   #initial: SipRequest | undefined;
   #dialog: Dialog | undefined;
@@ -115,21 +137,7 @@ export class Subscriber {
     this.#host = init.host;
     this.#timers = { ...DEFAULT_TIMER_VALUES, ...init.opts.timers };
     this.#dialogOptions = init.opts.dialog;
-    this.#runner = new FlatChartRunner<SubscriberEvent>(compiledChart, {
-      actions: {
-        sendSubscribe: () => this.#sendSubscribe(),
-        startTimerN: () => {
-          this.#timerN = this.#schedule(64 * this.#timers.t1, { type: "TIMER_N" });
-        },
-        stopTimerN: () => this.#cancel(this.#timerN),
-        applyExpires: (e) => this.#applyExpires(e),
-        applyNotify: (e) => this.#applyNotify(e),
-        sendRefresh: () => this.#sendInDialog(this.#requestedExpires),
-        sendUnsubscribe: () => this.#sendUnsubscribe(),
-        endSubscription: (e) => this.#endSubscription(e),
-      },
-      guards: subscriberGuards,
-    });
+    this.#record = { state: "", running: false, mailbox: undefined, subscriber: this };
   }
 
   /**
@@ -188,9 +196,9 @@ export class Subscriber {
     });
   }
 
-  /** The chart state. */
+  /** The chart state ("init" from construction: nothing is sent before {@link start}). */
   get state(): SubscriberStateName {
-    return this.#runner.state as SubscriberStateName;
+    return (this.#record.state || "init") as SubscriberStateName;
   }
 
   /** The subscription's dialog, once created. */
@@ -203,9 +211,9 @@ export class Subscriber {
     return this.#initial;
   }
 
-  /** Sends the initial SUBSCRIBE and starts Timer N. */
+  /** Sends the initial SUBSCRIBE and starts Timer N (once; later calls do nothing). */
   start(): void {
-    this.#runner.start();
+    if (this.#record.state === "") Subscriber.#executor.start(this.#record);
   }
 
   /**
@@ -217,7 +225,7 @@ export class Subscriber {
     const initial = res.cseq.seq === this.#initial.cseq.seq;
     if (res.status >= 300) {
       this.#failureStatus = res.status;
-      this.#runner.send(
+      this.#dispatch(
         initial ? { type: "REJECTED", status: res.status } : {
           type: "REFRESH_FAILED",
           status: res.status,
@@ -230,7 +238,7 @@ export class Subscriber {
         // §8.2.6.2: a 2xx to a dialog-creating request carries a To tag; without one there is
         // no dialog to hold the subscription.
         this.#failureStatus = res.status;
-        this.#runner.send({ type: "REJECTED", status: res.status });
+        this.#dispatch({ type: "REJECTED", status: res.status });
         return;
       }
       this.#dialog = Dialog.fromUacResponse(this.#initial, res, this.#dialogOptions);
@@ -241,14 +249,14 @@ export class Subscriber {
     const expires = granted === undefined
       ? this.#requestedExpires
       : parseUnsigned(granted, "Expires", 0xffffffff);
-    this.#runner.send({ type: "ACCEPTED", expires });
+    this.#dispatch({ type: "ACCEPTED", expires });
   }
 
   /** A SUBSCRIBE of this subscription got no response (Timer F). */
   requestTimedOut(request: SipRequest): void {
     const initial = this.#initial !== undefined && request.cseq.seq === this.#initial.cseq.seq;
     this.#failureStatus = 408;
-    this.#runner.send(
+    this.#dispatch(
       initial ? { type: "REJECTED", status: 408 } : {
         type: "REFRESH_FAILED",
         status: 408,
@@ -269,7 +277,9 @@ export class Subscriber {
    */
   receiveNotify(notify: SipRequest): ResponseAdvice {
     const noSubscription = advise(481, "Subscription Does Not Exist");
-    if (this.#runner.done || this.#initial === undefined) return noSubscription;
+    if (Subscriber.#executor.isDone(this.#record) || this.#initial === undefined) {
+      return noSubscription;
+    }
     const eventValue = notify.header("event");
     let state: SubscriptionStateHeader;
     try {
@@ -295,13 +305,13 @@ export class Subscriber {
     }
     switch (state.state) {
       case "active":
-        this.#runner.send({ type: "NOTIFY_ACTIVE", notify, state });
+        this.#dispatch({ type: "NOTIFY_ACTIVE", notify, state });
         break;
       case "pending":
-        this.#runner.send({ type: "NOTIFY_PENDING", notify, state });
+        this.#dispatch({ type: "NOTIFY_PENDING", notify, state });
         break;
       case "terminated":
-        this.#runner.send({ type: "NOTIFY_TERMINATED", notify, state });
+        this.#dispatch({ type: "NOTIFY_TERMINATED", notify, state });
         break;
       default:
         // An extension substate (§8.4) changes nothing here; the body still reaches the user.
@@ -312,7 +322,12 @@ export class Subscriber {
 
   /** Ends the subscription: SUBSCRIBE with Expires 0, then the final NOTIFY (§4.1.2.3). */
   unsubscribe(): boolean {
-    return this.#runner.send({ type: "UNSUBSCRIBE" });
+    return this.#dispatch({ type: "UNSUBSCRIBE" });
+  }
+
+  /** Feeds `event` to the chart; false when the current state ignores it (or before start). */
+  #dispatch(event: SubscriberEvent): boolean {
+    return Subscriber.#executor.send(this.#record, event);
   }
 
   // ---- chart actions ------------------------------------------------------------------------
@@ -336,6 +351,18 @@ export class Subscriber {
     this.#host.sendRequest(this.#buildInDialog(expires));
   }
 
+  #startTimerN(): void {
+    this.#timerN = this.#schedule(64 * this.#timers.t1, { type: "TIMER_N" });
+  }
+
+  #stopTimerN(): void {
+    this.#cancel(this.#timerN);
+  }
+
+  #sendRefresh(): void {
+    this.#sendInDialog(this.#requestedExpires);
+  }
+
   #sendUnsubscribe(): void {
     this.#unsubscribing = true;
     this.#cancel(this.#refreshTimer);
@@ -345,11 +372,11 @@ export class Subscriber {
     this.#expiryTimer = this.#schedule(64 * this.#timers.t1, { type: "EXPIRED" });
   }
 
-  #applyExpires(e: SubscriberEvent | InitEvent): void {
+  #applyExpires(e: SubscriberEvent): void {
     if (e.type === "ACCEPTED" && !this.#unsubscribing) this.#armLifetime(e.expires);
   }
 
-  #applyNotify(e: SubscriberEvent | InitEvent): void {
+  #applyNotify(e: SubscriberEvent): void {
     if (
       e.type !== "NOTIFY_ACTIVE" && e.type !== "NOTIFY_PENDING" && e.type !== "NOTIFY_TERMINATED"
     ) {
@@ -377,11 +404,10 @@ export class Subscriber {
     }
   }
 
-  #endSubscription(e: SubscriberEvent | InitEvent): void {
+  #endSubscription(e: SubscriberEvent): void {
     this.#cancel(this.#timerN);
     this.#cancel(this.#refreshTimer);
     this.#cancel(this.#expiryTimer);
-    if (e.type === "xstate.init") return;
     const end: SubscriptionEnd = { cause: e.type };
     if (e.type === "REJECTED" || e.type === "REFRESH_FAILED") end.status = this.#failureStatus;
     const terminating = this.#terminatingState;
@@ -394,7 +420,7 @@ export class Subscriber {
   }
 
   #schedule(delayMs: number, event: SubscriberEvent): unknown {
-    return this.#host.scheduler.schedule(delayMs, () => this.#runner.send(event));
+    return this.#host.scheduler.schedule(delayMs, () => this.#dispatch(event));
   }
 
   #cancel(handle: unknown): void {

@@ -1,7 +1,9 @@
 /**
  * The subscriber side of an RFC 6665 subscription as an XState v5 chart: pure data plus named
- * actions and guards. `Subscriber` runs it through `FlatChartRunner`; the empty action slots
- * below are filled there (or by `subscriptionChart.provide({ actions })` for an actor).
+ * actions and guards. The context is the executor's record of one subscription
+ * (`context: ({ input }) => input`), so the chart runs unchanged on lab/statechart's
+ * ChartExecutor and on an XState actor. The action implementations below are empty slots:
+ * `Subscriber` fills them with `subscriptionChart.provide({ actions })`. The guard is real.
  *
  * States: `init` (SUBSCRIBE sent, Timer N running, §4.1.2.4) → `notifyWait` (2xx received,
  * waiting for the first NOTIFY) → `pending` / `active` (as the NOTIFY's Subscription-State
@@ -12,6 +14,7 @@
  */
 import { setup } from "xstate";
 import type { SipRequest } from "../message/message.ts";
+import type { ChartInstance } from "../../statechart/mod.ts";
 import type { SubscriptionStateHeader } from "./event_headers.ts";
 
 /** Events of the subscriber chart. */
@@ -52,16 +55,6 @@ const FATAL_REFRESH_STATUS = new Set([
   604,
 ]);
 
-/** Guards, as plain predicates on the event (the runtime calls them directly). */
-export const subscriberGuards = {
-  /**
-   * §4.1.2.2: "404, 405, 410, 416, 480-485, 489, 501, or 604" end the subscription; after any
-   * other error it stays valid until its expiry.
-   */
-  refreshFailureEndsSubscription: (event: SubscriberEvent): boolean =>
-    event.type === "REFRESH_FAILED" && FATAL_REFRESH_STATUS.has(event.status),
-};
-
 /** Effects are performed by the runtime (`Subscriber`); see the module comment. */
 const performedByRuntime = () => {};
 
@@ -87,12 +80,17 @@ const established = {
  * @example
  * ```ts
  * import { createActor } from "xstate";
- * const actor = createActor(subscriptionChart).start(); // "init"
- * actor.send({ type: "ACCEPTED", expires: 600 });       // "notifyWait"
+ * const input = { state: "", running: false, mailbox: undefined };
+ * const actor = createActor(subscriptionChart, { input }).start(); // "init"
+ * actor.send({ type: "ACCEPTED", expires: 600 });                  // "notifyWait"
  * ```
  */
 export const subscriptionChart = setup({
-  types: { events: {} as SubscriberEvent },
+  types: {
+    context: {} as ChartInstance,
+    input: {} as ChartInstance,
+    events: {} as SubscriberEvent,
+  },
   actions: {
     /** Send the initial SUBSCRIBE (built by the core, or in an existing dialog). */
     sendSubscribe: performedByRuntime,
@@ -111,11 +109,16 @@ export const subscriptionChart = setup({
     endSubscription: performedByRuntime,
   },
   guards: {
+    /**
+     * §4.1.2.2: "404, 405, 410, 416, 480-485, 489, 501, or 604" end the subscription; after any
+     * other error it stays valid until its expiry.
+     */
     refreshFailureEndsSubscription: ({ event }) =>
-      subscriberGuards.refreshFailureEndsSubscription(event),
+      event.type === "REFRESH_FAILED" && FATAL_REFRESH_STATUS.has(event.status),
   },
 }).createMachine({
   id: "subscription",
+  context: ({ input }) => input,
   initial: "init",
   states: {
     init: {
