@@ -102,6 +102,12 @@ export interface LabAgentExit extends LabAgentCpu {
   output: string;
 }
 
+/** Text without ANSI colour sequences (Deno colours its error messages). */
+function withoutColours(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 async function collectCpu(
   tool: ToolGroup,
   readyCpuMs: number | undefined,
@@ -114,7 +120,7 @@ async function collectCpu(
     cpuMsAfterReady: readyCpuMs === undefined || exit.killedByHarness
       ? undefined
       : Math.max(0, exit.cpuMs - readyCpuMs),
-    output: (tool.stdout() + tool.stderr()).slice(-4096),
+    output: withoutColours(tool.stdout() + tool.stderr()).slice(-4096),
   };
 }
 
@@ -310,6 +316,8 @@ export interface LabUacOptions extends LabProcessOptions {
   calls: number;
   /** Time between 200 and BYE, ms (default 0). */
   holdMs?: number;
+  /** `--timeout`: the UAC gives up on unfinished calls after this many seconds of calling. */
+  timeoutS?: number;
   /** Local port on 127.0.0.1; a free one is picked when omitted. */
   listenPort?: number;
   /**
@@ -364,6 +372,7 @@ export async function runLabUac(options: LabUacOptions): Promise<LabUacRun> {
     "--hold",
     String(options.holdMs ?? 0),
     "--json",
+    ...(options.timeoutS === undefined ? [] : ["--timeout", String(options.timeoutS)]),
   ];
   const dir = await Deno.makeTempDir({ prefix: "sipfleet-lab-uac-" });
   try {

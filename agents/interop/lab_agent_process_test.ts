@@ -35,7 +35,7 @@ Deno.test("parseLabUacSummary: the last JSON line of the output, every field che
 });
 
 Deno.test("startLabUas: ready once it prints listening; SIGTERM stops it; CPU measured", async () => {
-  const uas = await startLabUas({ transport: "udp", cliModule: scripted });
+  const uas = await startLabUas({ transport: "udp", cpuCore: 0, cliModule: scripted });
   let stopped = false;
   try {
     assert.equal(uas.address, `127.0.0.1:${uas.port}`);
