@@ -185,12 +185,36 @@ export const AGENT_METRICS = {
   qoe_packet_loss: define("distribution", "Packet loss fraction of a call's MS-QoE report (0–1)."),
 } as const satisfies Record<string, MetricDefinition>;
 
+/**
+ * Recorded by the runner (lab/runner) for every run: iterations per workload (its `name`),
+ * arrivals it could not start, and the virtual users busy.
+ */
+export const RUNNER_METRICS = {
+  iterations_started: define("counter", "Iterations started, by workload.", ["workload"]),
+  iterations_completed: define("counter", "Iterations that ended well, by workload.", [
+    "workload",
+  ]),
+  iterations_failed: define("counter", "Iterations that failed, by workload.", ["workload"]),
+  iterations_interrupted: define(
+    "counter",
+    "Iterations still running when the run stopped, by workload.",
+    ["workload"],
+  ),
+  iteration_duration: define("latency", "Iteration start → end, by workload.", ["workload"]),
+  iterations_dropped: define(
+    "counter",
+    "Arrivals dropped because every virtual user was busy (arrival-rate executors).",
+  ),
+  vus_active: define("gauge", "Virtual users busy: in an iteration or a think time."),
+} as const satisfies Record<string, MetricDefinition>;
+
 /** Every catalogued metric by short name. */
 export const METRIC_CATALOG: Readonly<Record<string, MetricDefinition>> = {
   ...TRANSACTION_METRICS,
   ...TRANSPORT_METRICS,
   ...SESSION_KPI_METRICS,
   ...AGENT_METRICS,
+  ...RUNNER_METRICS,
 };
 
 /** Prometheus name of the per-machine state gauge fed by `stateCounts`. */

@@ -3,6 +3,7 @@ import {
   AGENT_METRICS,
   METRIC_CATALOG,
   prometheusName,
+  RUNNER_METRICS,
   SESSION_KPI_METRICS,
   TRANSACTION_METRICS,
   TRANSPORT_METRICS,
@@ -57,7 +58,19 @@ Deno.test("the registry creates the layer and KPI families at once, under their 
   for (const [name, definition] of Object.entries(builtIn)) {
     assert.equal(kinds.get(name), definition.kind, name);
   }
-  for (const name of Object.keys(AGENT_METRICS)) assert.equal(kinds.has(name), false, name);
+  for (const name of Object.keys({ ...AGENT_METRICS, ...RUNNER_METRICS })) {
+    assert.equal(kinds.has(name), false, name);
+  }
+});
+
+Deno.test("runner metrics take their catalogued kind, help and workload label", () => {
+  const registry = new MetricsRegistry();
+  const started = registry.counter("iterations_started");
+  assert.equal(started.help, RUNNER_METRICS.iterations_started.help);
+  assert.deepEqual(started.at1("call").labels, { workload: "call" });
+  assert.equal(registry.latency("iteration_duration").kind, "latency");
+  assert.throws(() => registry.counter("vus_active"), TypeError);
+  assert.throws(() => registry.gauge("iterations_dropped"), TypeError);
 });
 
 Deno.test("agent metrics take their catalogued kind and help on first use", () => {

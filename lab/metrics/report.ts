@@ -343,6 +343,10 @@ export function renderReportHtml(results: RunResults, chartJs: string): string {
   const charts = [...timeCharts(results), ...summaryCharts(results)];
   const interrupted = summary.complete
     ? ""
+    : results.summarySource === "final"
+    ? `<p class="warning">This run was stopped early (${
+      escapeHtml(summary.stopReason ?? "unknown reason")
+    }): figures cover the time it ran.</p>`
     : `<p class="warning">This run did not finish: ${
       results.summarySource === "partial"
         ? "figures are those of its last complete second"

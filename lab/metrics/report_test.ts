@@ -5,8 +5,11 @@ import { escapeHtml, loadChartJs, renderReportHtml, writeReport } from "./report
 
 const SCENARIO = 'name: basic-call\ndescription: "<b>calls</b> & more"\n';
 
-/** Four seconds of calls written to a fresh results folder; `finish` decides complete or not. */
-function writeRun(finish: boolean): { base: string; dir: string } {
+/**
+ * Four seconds of calls written to a fresh results folder; `finish` decides complete or not,
+ * `stopReason` is passed to `finish`.
+ */
+function writeRun(finish: boolean, stopReason?: string): { base: string; dir: string } {
   let now = Date.UTC(2025, 0, 2, 3, 4, 5);
   const registry = new MetricsRegistry({ clock: () => now });
   const base = Deno.makeTempDirSync({ prefix: "sipfleet-report-" });
@@ -29,7 +32,7 @@ function writeRun(finish: boolean): { base: string; dir: string } {
   writer.setThresholds([
     { metric: "call_setup_time", expression: "p(95) < 300ms", observed: 31, passed: true },
   ]);
-  if (finish) writer.finish();
+  if (finish) writer.finish(undefined, stopReason === undefined ? undefined : { stopReason });
   else writer.close();
   return { base, dir: writer.dir };
 }
@@ -87,6 +90,19 @@ Deno.test("an interrupted run gets a report from its partial results", async () 
     assert.match(html, /did not finish: figures are those of its last complete second/);
     assert.match(html, /<td>attempted<\/td><td class="num">40<\/td>/);
     assert.equal(embeddedCharts(html).some((c) => c.title === "Throughput"), true);
+  } finally {
+    Deno.removeSync(base, { recursive: true });
+  }
+});
+
+Deno.test("a run stopped early says why in its report", async () => {
+  const { base, dir } = writeRun(true, "max-duration");
+  try {
+    const results = readResults(dir);
+    assert.equal(results.summarySource, "final");
+    const html = renderReportHtml(results, await loadChartJs());
+    assert.match(html, /stopped early \(max-duration\): figures cover the time it ran/);
+    assert.doesNotMatch(html, /did not finish/);
   } finally {
     Deno.removeSync(base, { recursive: true });
   }

@@ -11,7 +11,7 @@
  * | `events.ndjson` | appended: notable events (error examples, threshold results…) |
  * | `summary.partial.json` | replaced every second (write a temporary file, then rename) |
  * | `histograms/<metric>.json` | replaced every few seconds: cumulative HDR per series |
- * | `summary.json` | at the end of a run that finished |
+ * | `summary.json` | at the end of a run (`complete: false` and its stop reason if stopped early) |
  * | `report.html` | at the end, by {@link writeReport} (or `lab report <run-dir>`) |
  *
  * Appends go through one `write` of whole lines per second on an append-mode handle, so a
@@ -83,6 +83,14 @@ export interface ResultsWriterOptions {
   readonly histogramEvery?: number;
   /** Error examples kept per kind (default 5); further ones are only counted. */
   readonly examplesPerKind?: number;
+}
+
+/** How a run ended, for {@link ResultsWriter.finish}. */
+export interface RunEnd {
+  /** Why it stopped: `completed`, `interrupted`, `max-duration`, `thresholds`, `error`… */
+  readonly stopReason: string;
+  /** Whether the run did all it was meant to (default: the reason is `completed`). */
+  readonly complete?: boolean;
 }
 
 /**
@@ -262,13 +270,25 @@ export class ResultsWriter {
   }
 
   /**
-   * End the run: record `lastSnapshot` if given, write the histograms and `summary.json`
-   * (complete), close the files, and return the summary.
+   * End the run: record `lastSnapshot` if given, write the histograms and `summary.json`,
+   * close the files, and return the summary. Without `end` the summary is complete; with it,
+   * the summary carries the stop reason and is complete only for a run that finished its
+   * schedule (an interrupted run's `summary.json` says `complete: false`).
+   *
+   * @example
+   * ```ts
+   * writer.finish(registry.snapshot(), { stopReason: "interrupted" }).complete; // false
+   * ```
    */
-  finish(lastSnapshot?: MetricsSnapshot): RunSummary {
+  finish(lastSnapshot?: MetricsSnapshot, end?: RunEnd): RunSummary {
     if (lastSnapshot !== undefined) this.writeSecond(lastSnapshot);
     this.writeHistograms();
-    const summary = this.#summary(this.#last ?? emptySnapshot(this.meta.startedAt), true);
+    const complete = end === undefined ? true : end.complete ?? end.stopReason === "completed";
+    const summary = this.#summary(
+      this.#last ?? emptySnapshot(this.meta.startedAt),
+      complete,
+      end?.stopReason,
+    );
     writeFileAtomic(
       join(this.dir, RESULT_FILES.summary),
       JSON.stringify(summary, null, 2) + "\n",
@@ -285,12 +305,13 @@ export class ResultsWriter {
     this.#events.close();
   }
 
-  #summary(snapshot: MetricsSnapshot, complete: boolean): RunSummary {
+  #summary(snapshot: MetricsSnapshot, complete: boolean, stopReason?: string): RunSummary {
     return buildSummary(snapshot, {
       runId: this.meta.runId,
       scenario: this.meta.scenario,
       startedAt: this.meta.startedAt,
       complete,
+      stopReason,
       thresholds: this.#thresholds,
     });
   }

@@ -204,6 +204,43 @@ Deno.test("finish writes a complete summary.json and closes the files", () => {
   }
 });
 
+Deno.test("finish with a stop reason: an interrupted run's summary.json is not complete", () => {
+  const { base, registry, advance, writer } = setUp();
+  try {
+    simulateSecond(registry, 2);
+    advance(1_000);
+    const summary = writer.finish(registry.snapshot(), { stopReason: "interrupted" });
+    assert.equal(summary.complete, false);
+    assert.equal(summary.stopReason, "interrupted");
+    const results = readResults(writer.dir);
+    assert.equal(results.summarySource, "final");
+    assert.equal(results.summary.complete, false);
+    assert.equal(results.summary.stopReason, "interrupted");
+    assert.equal(results.summary.sessions.attempted, 2);
+  } finally {
+    Deno.removeSync(base, { recursive: true });
+  }
+});
+
+Deno.test("finish with stop reason completed is complete; complete can be given outright", () => {
+  for (
+    const [end, complete] of [
+      [{ stopReason: "completed" }, true],
+      [{ stopReason: "max-duration" }, false],
+      [{ stopReason: "thresholds", complete: true }, true],
+    ] as const
+  ) {
+    const { base, registry, writer } = setUp();
+    try {
+      const summary = writer.finish(registry.snapshot(), end);
+      assert.equal(summary.complete, complete, end.stopReason);
+      assert.equal(summary.stopReason, end.stopReason);
+    } finally {
+      Deno.removeSync(base, { recursive: true });
+    }
+  }
+});
+
 Deno.test("error examples: the first few of each kind are kept, the rest counted", () => {
   const { base, writer } = setUp();
   try {

@@ -62,8 +62,16 @@ export interface RunSummary {
   /** ISO time of the snapshot the summary was made from. */
   readonly endedAt: string;
   readonly durationS: number;
-  /** True only for the final `summary.json` of a run that finished. */
+  /**
+   * True only for the final `summary.json` of a run that finished its schedule; false for
+   * partial summaries and for a run stopped early (see `stopReason`).
+   */
   readonly complete: boolean;
+  /**
+   * Why the run stopped (`completed`, `interrupted`, `max-duration`, `thresholds`, `error`), in
+   * the final summary when the runner said so.
+   */
+  readonly stopReason?: string;
   readonly sessions: SessionTotals;
   readonly registrations: AttemptTotals;
   /** RFC 6076 ratios (and the failure ratio) by metric name; null while undefined. */
@@ -81,6 +89,8 @@ export interface RunInfo {
   readonly scenario: string;
   readonly startedAt: number;
   readonly complete: boolean;
+  /** Why the run stopped, when known (the final summary). */
+  readonly stopReason?: string;
   readonly thresholds: readonly ThresholdOutcome[];
 }
 
@@ -130,6 +140,7 @@ export function buildSummary(snapshot: MetricsSnapshot, info: RunInfo): RunSumma
     endedAt: new Date(snapshot.at).toISOString(),
     durationS: seconds,
     complete: info.complete,
+    ...(info.stopReason === undefined ? {} : { stopReason: info.stopReason }),
     sessions: {
       attempted: sessionsAttempted,
       succeeded: counterIn(snapshot, "sessions_established").total,

@@ -145,7 +145,11 @@ const PERCENTILE_HEADER = ["count", "p50", "p95", "p99", "p99.9", "max"];
  * ```
  */
 export function formatSummaryTable(summary: RunSummary): string {
-  const state = summary.complete ? "complete" : "INTERRUPTED (partial results)";
+  const state = summary.complete
+    ? "complete"
+    : summary.stopReason === undefined
+    ? "INTERRUPTED (partial results)"
+    : `STOPPED EARLY (${summary.stopReason}): figures cover the time it ran`;
   const lines = [
     `Run ${summary.runId} — ${summary.scenario}`,
     `  ${formatNumber(summary.durationS)} s, ${state}`,
@@ -210,6 +214,15 @@ export function formatSummaryTable(summary: RunSummary): string {
 // ---------------------------------------------------------------------------------------------
 // progress
 
+/** Iteration counts of the progress line (the runner's, every workload together). */
+export interface ProgressIterations {
+  readonly started: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Iterations started per second over the last interval. */
+  readonly ratePerSecond: number;
+}
+
 /** What the progress line shows. */
 export interface ProgressState {
   readonly elapsedMs: number;
@@ -223,11 +236,17 @@ export interface ProgressState {
   readonly ratePerSecond: number;
   /** p95 of the call setup time over the last interval. */
   readonly p95Ms?: number;
+  /**
+   * Iterations of every workload: shown instead of the calls while no call was attempted (a
+   * flow, a sign-in run, a noop run), so such runs show progress too.
+   */
+  readonly iterations?: ProgressIterations;
 }
 
 /**
  * The progress figures of a snapshot: sessions attempted/established/failed, the
- * `active_users` gauge and the interval p95 of `call_setup_time`.
+ * `active_users` gauge, the interval p95 of `call_setup_time`, and the runner's iteration
+ * counts (`iterations_started`, `iterations_completed`, `iterations_failed`, all workloads).
  *
  * @example
  * ```ts
@@ -239,7 +258,9 @@ export function progressFromSnapshot(
   durationMs?: number,
 ): ProgressState {
   const attempts = counterIn(snapshot, "session_attempts");
+  const started = counterIn(snapshot, "iterations_started");
   const seconds = snapshot.intervalMs / 1000;
+  const perSecond = (delta: number) => seconds > 0 ? delta / seconds : 0;
   return {
     elapsedMs: snapshot.elapsedMs,
     durationMs,
@@ -247,8 +268,14 @@ export function progressFromSnapshot(
     attempts: attempts.total,
     succeeded: counterIn(snapshot, "sessions_established").total,
     failed: counterIn(snapshot, "session_failures").total,
-    ratePerSecond: seconds > 0 ? attempts.delta / seconds : 0,
+    ratePerSecond: perSecond(attempts.delta),
     p95Ms: histogramIn(snapshot, "call_setup_time")?.interval.p95,
+    iterations: {
+      started: started.total,
+      completed: counterIn(snapshot, "iterations_completed").total,
+      failed: counterIn(snapshot, "iterations_failed").total,
+      ratePerSecond: perSecond(started.delta),
+    },
   };
 }
 
@@ -260,7 +287,8 @@ function clock(ms: number): string {
 }
 
 /**
- * One progress line (no newline).
+ * One progress line (no newline): the calls, or — while no call was attempted and iteration
+ * counts are given — the iterations.
  *
  * @example
  * ```ts
@@ -282,8 +310,18 @@ export function renderProgress(state: ProgressState, barWidth: number = 20): str
   } else {
     parts.push(clock(state.elapsedMs));
   }
+  parts.push(`users ${state.activeUsers}`);
+  const iterations = state.iterations;
+  if (state.attempts === 0 && iterations !== undefined && iterations.started > 0) {
+    parts.push(
+      `iterations ${iterations.started}`,
+      `ok ${iterations.completed}`,
+      `failed ${iterations.failed}`,
+      `${iterations.ratePerSecond.toFixed(1)}/s`,
+    );
+    return parts.join("  ");
+  }
   parts.push(
-    `users ${state.activeUsers}`,
     `calls ${state.attempts}`,
     `ok ${state.succeeded}`,
     `failed ${state.failed}`,

@@ -75,6 +75,23 @@ Deno.test("an interrupted run says so and empty sections are left out", () => {
   assert.doesNotMatch(text, /Calls|Registrations|Latency|Thresholds|KPIs/);
 });
 
+Deno.test("a run stopped early names its stop reason", () => {
+  const registry = new MetricsRegistry({ clock: () => 5_000, startedAt: 0 });
+  const summary = buildSummary(registry.snapshot(), {
+    runId: "r",
+    scenario: "s",
+    startedAt: 0,
+    complete: false,
+    stopReason: "max-duration",
+    thresholds: [],
+  });
+  assert.equal(summary.stopReason, "max-duration");
+  assert.match(
+    formatSummaryTable(summary),
+    /^Run r — s\n {2}5 s, STOPPED EARLY \(max-duration\): figures cover the time it ran\n/,
+  );
+});
+
 Deno.test("numbers are printed with as much precision as they need", () => {
   assert.equal(formatNumber(1234.5), "1235");
   assert.equal(formatNumber(12.345), "12.3");
@@ -106,6 +123,27 @@ Deno.test("renderProgress draws the bar, elapsed/duration and live counts", () =
   assert.equal(
     renderProgress({ ...STATE, durationMs: undefined, p95Ms: undefined, elapsedMs: 125_000 }),
     "2m05s  users 50  calls 400  ok 395  failed 5  33.0/s",
+  );
+});
+
+Deno.test("renderProgress shows iterations while no call was attempted, calls otherwise", () => {
+  const iterations = { started: 120, completed: 110, failed: 4, ratePerSecond: 8 };
+  assert.equal(
+    renderProgress({ ...STATE, attempts: 0, succeeded: 0, failed: 0, iterations }, 20),
+    "[#####...............] 15s/1m00s  users 50  iterations 120  ok 110  failed 4  8.0/s",
+  );
+  assert.equal(
+    renderProgress({ ...STATE, iterations }, 20),
+    "[#####...............] 15s/1m00s  users 50  calls 400  ok 395  failed 5  33.0/s  p95 21.3ms",
+  );
+  assert.equal(
+    renderProgress({
+      ...STATE,
+      attempts: 0,
+      p95Ms: undefined,
+      iterations: { ...iterations, started: 0 },
+    }),
+    "[#####...............] 15s/1m00s  users 50  calls 0  ok 395  failed 5  33.0/s",
   );
 });
 
@@ -158,4 +196,20 @@ Deno.test("progressFromSnapshot reads calls, users, interval rate and interval p
   assert.equal(state.ratePerSecond, 10);
   assert.ok(state.p95Ms !== undefined && Math.abs(state.p95Ms - 18) < 0.02);
   assert.equal(state.durationMs, 30_000);
+});
+
+Deno.test("progressFromSnapshot sums the runner's iteration counts over workloads", () => {
+  let now = 0;
+  const registry = new MetricsRegistry({ clock: () => now });
+  registry.counter("iterations_started").inc({ workload: "flow" }, 6);
+  registry.counter("iterations_started").inc({ workload: "noop" }, 2);
+  now = 1_000;
+  registry.snapshot();
+  registry.counter("iterations_started").inc({ workload: "flow" }, 4);
+  registry.counter("iterations_completed").inc({ workload: "flow" }, 9);
+  registry.counter("iterations_failed").inc({ workload: "noop" }, 1);
+  now = 3_000;
+  const state = progressFromSnapshot(registry.snapshot());
+  assert.deepEqual(state.iterations, { started: 12, completed: 9, failed: 1, ratePerSecond: 2 });
+  assert.equal(state.attempts, 0);
 });

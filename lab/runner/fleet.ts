@@ -487,7 +487,8 @@ class FleetRun {
     const stopReason: StopReason = this.#control.request?.reason ?? "completed";
     const error = this.#error === undefined ? {} : { error: errorText(this.#error) };
     writer.writeEvent("run-end", { reason: stopReason, ...error });
-    const summary = writer.finish(this.#metrics.snapshot());
+    // An interrupted run's summary.json says complete: false and why it stopped.
+    const summary = writer.finish(this.#metrics.snapshot(), { stopReason });
     this.#progress?.done();
     if (this.#ownsWheel) this.#wheel.stop();
     try {

@@ -30,6 +30,8 @@ Deno.test("200 arrivals/s for 2 s: 400 iterations and a complete results folder"
     const { result, output } = await runVirtual(scenario, {
       workloads: [noopWorkload],
       resultsDir: `${folder.dir}/results`,
+      progress: true,
+      terminal: false,
     });
     assert.equal(result.exitCode, RUN_EXIT_CODES.passed);
     assert.equal(result.stopReason, "completed");
@@ -47,6 +49,9 @@ Deno.test("200 arrivals/s for 2 s: 400 iterations and a complete results folder"
     }
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/${RESULT_FILES.summary}`));
     assert.equal(summary.complete, true);
+    assert.equal(summary.stopReason, "completed");
+    // A run without calls shows its iterations on the progress line.
+    assert.match(output, /users \d+ {2}iterations 400 {2}ok 400 {2}failed 0/);
     assert.ok((await Deno.readTextFile(`${dir}/${RESULT_FILES.report}`)).includes("<html"));
 
     // One line per series per snapshot: whole seconds 1 and 2, then the final snapshot.
@@ -153,6 +158,10 @@ Deno.test("an abort (Ctrl-C) mid-run stops gracefully and still writes summary.j
       await Deno.readTextFile(`${result.resultsDir}/${RESULT_FILES.summary}`),
     );
     assert.equal(summary.runId, result.runId);
+    // The final summary of an interrupted run is not complete and says why it stopped.
+    assert.equal(summary.complete, false);
+    assert.equal(summary.stopReason, "interrupted");
+    assert.equal(result.complete, false);
     const events = await Deno.readTextFile(`${result.resultsDir}/${RESULT_FILES.events}`);
     assert.ok(events.includes('"reason":"interrupted"'), events);
   } finally {
@@ -197,6 +206,7 @@ Deno.test("gracefulStop, then maxDuration, cut iterations that outlive them: cou
     const cut = (await runVirtual(capped, { workloads: [noopWorkload], resultsDir: folder.dir }))
       .result;
     assert.equal(cut.stopReason, "max-duration");
+    assert.equal(cut.complete, false);
     assert.equal(cut.exitCode, RUN_EXIT_CODES.passed);
     assert.equal(counterTotal(cut, "iterations_interrupted"), 3);
     assert.ok(cut.durationS >= 2 && cut.durationS < 2.1, `${cut.durationS} s`);

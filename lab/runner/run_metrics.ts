@@ -51,36 +51,21 @@ export class RunnerMetrics {
   readonly #registry: MetricsRegistry;
 
   constructor(registry: MetricsRegistry) {
+    // Kinds, help texts and labels come from lab/metrics' catalogue (RUNNER_METRICS).
     this.#registry = registry;
-    this.dropped = registry.counter(
-      "iterations_dropped",
-      "Arrivals dropped because every virtual user was busy.",
-    ).with();
-    this.vusActive = registry.gauge(
-      "vus_active",
-      "Virtual users busy: in an iteration or a think time.",
-    ).with();
+    this.dropped = registry.counter("iterations_dropped").with();
+    this.vusActive = registry.gauge("vus_active").with();
   }
 
   /** The series of workload `name` (its `workload` tag). */
   forWorkload(name: string): IterationSeries {
     const registry = this.#registry;
-    const labels = { workload: name };
     return {
-      started: registry.counter("iterations_started", "Iterations started, by workload.")
-        .with(labels),
-      completed: registry.counter(
-        "iterations_completed",
-        "Iterations that ended well, by workload.",
-      ).with(labels),
-      failed: registry.counter("iterations_failed", "Iterations that failed, by workload.")
-        .with(labels),
-      interrupted: registry.counter(
-        "iterations_interrupted",
-        "Iterations still running when the run stopped, by workload.",
-      ).with(labels),
-      duration: registry.latency("iteration_duration", "Iteration start → end, by workload.")
-        .with(labels),
+      started: registry.counter("iterations_started").at1(name),
+      completed: registry.counter("iterations_completed").at1(name),
+      failed: registry.counter("iterations_failed").at1(name),
+      interrupted: registry.counter("iterations_interrupted").at1(name),
+      duration: registry.latency("iteration_duration").at1(name),
     };
   }
 }
