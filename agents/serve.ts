@@ -8,6 +8,10 @@
  *   --calls <n> [--hold <ms>] [--json] [--timeout <s>]` places `n` calls at `rate`, like SIPp's
  *   built-in `uac` with `-d`, then exits: 0 when every call completed, 1 otherwise.
  *
+ * Both first print `listening <proto>:<host>:<port>` once their endpoint is bound (before any
+ * call is placed), so a harness can tell start-up from work; `serve uac --json` then prints its
+ * report as the one JSON line, last.
+ *
  * @example
  * ```ts
  * const code = await serveAgent(["uas", "--listen", "udp:127.0.0.1:5060"]);
@@ -97,7 +101,7 @@ async function serveUas(args: string[], io: ServeOutput): Promise<number> {
   return 0;
 }
 
-/** What `serve uac --json` prints as its one line. */
+/** What `serve uac --json` prints as its one JSON line, the last of its output. */
 export interface UacRunReport {
   attempted: number;
   succeeded: number;
@@ -146,6 +150,7 @@ async function serveUac(args: string[], io: ServeOutput): Promise<number> {
     kpi: metrics.kpi,
     tls: secure ? { caPem: (await labTlsMaterial(target.host)).caPem } : undefined,
   });
+  io.out(`listening ${formatListenAddress(caller.address)}`);
   if (!values.json) {
     io.out(
       `lab uac ${formatListenAddress(caller.address)} → ${

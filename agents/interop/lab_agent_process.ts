@@ -5,14 +5,15 @@
  * ```text
  * lab serve uas --listen udp:127.0.0.1:P             prints "listening udp:127.0.0.1:P", runs until SIGTERM
  * lab serve uac --listen udp:127.0.0.1:P --target udp:127.0.0.1:Q --rate R --calls N [--hold MS] --json
- *                                                    places N calls, prints one JSON line, exit 0 iff none failed
+ *                                                    prints "listening udp:127.0.0.1:P", places N calls,
+ *                                                    prints one JSON line (last), exit 0 iff none failed
  * ```
  *
  * Each process runs the same Deno binary as the caller (`Deno.execPath()`, so no npx wrapper
  * is in the way of its CPU time) under `timeout --foreground`, so it ends by itself even if the
  * caller dies, and under the lab/testing process-group harness (setsid, SIGKILL guard, CPU time
- * of the reaped process). CPU time spent starting Deno is sampled from `/proc` when the agent
- * says it is listening and can be subtracted.
+ * of the reaped process). CPU time spent starting Deno is sampled from `/proc` when either
+ * agent says it is listening, and is left out of `cpuMsAfterReady`.
  *
  * @module
  */

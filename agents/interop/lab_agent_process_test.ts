@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { isPortBound } from "../../lab/testing/mod.ts";
-import { parseLabUacSummary, runLabUac, startLabUas } from "./lab_agent_process.ts";
+import { labServeBuilt, parseLabUacSummary, runLabUac, startLabUas } from "./lab_agent_process.ts";
 
 const scripted = fileURLToPath(new URL("./testdata/scripted_lab.ts", import.meta.url));
 
@@ -108,4 +108,22 @@ Deno.test("runLabUac: reads the summary; a run past its deadline is ended", asyn
   assert.equal(slow.killedByHarness, false);
   assert.equal(slow.exitCode, 143);
   assert.equal(slow.summary, undefined);
+});
+
+Deno.test({
+  name: "lab serve uac: says listening first, its JSON summary last; start-up CPU is sampled",
+  ignore: !(await labServeBuilt()),
+  async fn() {
+    // No call to place: nothing is sent to the discard port.
+    const run = await runLabUac({ transport: "udp", target: "udp:127.0.0.1:9", rate: 1, calls: 0 });
+    assert.equal(run.exitCode, 0, run.output);
+    const lines = run.output.trim().split("\n");
+    assert.match(lines[0], /^listening udp:127\.0\.0\.1:\d+$/, run.output);
+    assert.equal(run.summary?.attempted, 0, run.summaryProblem);
+    assert.ok(lines.at(-1)?.startsWith("{"), run.output);
+    assert.ok(
+      run.cpuMsAfterReady !== undefined && run.cpuMsAfterReady < run.cpuMs,
+      `start-up left out: ${run.cpuMsAfterReady} of ${run.cpuMs} CPU-ms`,
+    );
+  },
 });

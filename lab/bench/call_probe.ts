@@ -3,7 +3,8 @@
  * SIPp (the built-in `uac` / `uas` scenarios) or the lab UAC → the lab UAS (`lab serve`).
  * Both pairs are run the anchors' way (/work/shared/notes/anchors.md): the UAC pinned to one
  * core and the UAS to another with taskset, a fresh UAS per run, no hold time (`-d 0`), SIPp's
- * socket buffers at `-buff_size` (the lab sets its own buffers where Deno allows).
+ * socket buffers at `-buff_size`. Deno cannot set a datagram socket's buffers, so the lab's
+ * come from the kernel defaults (`net.core.rmem_default`, set by socket_buffers.ts).
  *
  * CPU time per side is the kernel's rusage of each reaped process (lab/testing's wrapper); for
  * the lab agents the CPU spent starting Deno (sampled from /proc when the agent prints
@@ -33,20 +34,16 @@ export interface CallProbeSettings {
   uasCore: number;
   /** SIPp `-buff_size`, bytes. */
   sippBufferSize: number;
-  /**
-   * CPU ms of a lab UAC run that places no call ({@link measureLabUacStartupCpuMs}),
-   * subtracted from a run's CPU when the UAC printed no `listening` line to sample at.
-   */
-  labUacStartupCpuMs?: number;
 }
 
 /** How Deno's start-up CPU was kept out of the lab UAC's CPU time. */
 export type StartupCpuHandling =
   /** Sampled from /proc when it printed `listening`, and subtracted (SIPp: nothing to do). */
   | "sampled"
-  /** The CPU of an idle run (no call placed) subtracted. */
-  | "baseline-subtracted"
-  /** Not left out: the figure includes Deno's start-up. */
+  /**
+   * Not left out: no sample was taken (the process was SIGKILLed, or /proc could not be read
+   * when it printed `listening`), so the figure includes Deno's start-up.
+   */
   | "included";
 
 /** What one probe measured. */
@@ -297,14 +294,10 @@ export async function probeLabPair(
     judged.reasons.push(`failed by status ${JSON.stringify(summary.failedByStatus)}`);
   }
   const verdict = noteDrops(judged, udpDrops);
-  const baseline = settings.labUacStartupCpuMs;
-  const uacStartupCpu: StartupCpuHandling = run.cpuMsAfterReady !== undefined
-    ? "sampled"
-    : baseline === undefined
+  const uacStartupCpu: StartupCpuHandling = run.cpuMsAfterReady === undefined
     ? "included"
-    : "baseline-subtracted";
-  const uacCpuMs = run.cpuMsAfterReady ??
-    (baseline === undefined ? run.cpuMs : Math.max(0, run.cpuMs - baseline));
+    : "sampled";
+  const uacCpuMs = run.cpuMsAfterReady ?? run.cpuMs;
   const uasCpuMs = served.cpuMsAfterReady ?? served.cpuMs;
   return {
     sustained: verdict.sustained,
@@ -324,35 +317,4 @@ export async function probeLabPair(
         `uas: exit ${served.exitCode}${served.killedByHarness ? " (killed)" : ""}`,
     },
   };
-}
-
-/**
- * CPU ms of a lab UAC that starts, places no call and exits (the least of two runs, pinned to
- * the UAC's core): Deno's start-up and shut-down, to subtract when the UAC gives no
- * `listening` line to sample at.
- *
- * @example
- * ```ts
- * const startup = await measureLabUacStartupCpuMs({ durationMs: 3000, uacCore: 0, uasCore: 1,
- *   sippBufferSize: 4194304 });
- * ```
- */
-export async function measureLabUacStartupCpuMs(settings: CallProbeSettings): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const idle = await runLabUac({
-      transport: "udp",
-      // Nothing is sent with no call to place; the discard port is never used.
-      target: "udp:127.0.0.1:9",
-      rate: 1,
-      calls: 0,
-      cpuCore: settings.uacCore,
-      deadlineMs: LAB_STARTUP_ALLOWANCE_MS + 5000,
-    });
-    if (idle.exitCode !== 0) {
-      throw new Error(`an idle lab uac run exited ${idle.exitCode}: ${idle.output}`);
-    }
-    samples.push(idle.cpuMs);
-  }
-  return Math.min(...samples);
 }

@@ -6,7 +6,11 @@
  * Bounded: about 1–2 minutes in full on 2 cores (at most 6 probe steps of ≤ 5 s per side for
  * the end-to-end figure), about a minute with `--quick`.
  *
- * Exit codes: 0 every figure ran; 1 a figure failed (its row says why); 2 usage.
+ * Run it as root for a fair UDP comparison: the e2e figure then gives the lab's sockets the
+ * buffers SIPp gets from `-buff_size` (kernel sysctls, restored after; see e2e_udp_figure.ts).
+ *
+ * Exit codes: 0 every figure ran; 1 a figure failed (its row says why); 2 usage; 130 / 143
+ * interrupted (SIGINT / SIGTERM).
  *
  * @module
  */

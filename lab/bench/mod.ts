@@ -42,11 +42,25 @@ export {
 export {
   type CallProbe,
   type CallProbeSettings,
-  measureLabUacStartupCpuMs,
   probeLabPair,
   probeSippPair,
   type StartupCpuHandling,
 } from "./call_probe.ts";
+export {
+  readSocketBufferSysctls,
+  SOCKET_BUFFER_SYSCTLS,
+  type SocketBufferOptions,
+  type SocketBufferScope,
+  type SocketBufferSysctl,
+  type SocketBufferValues,
+  withSocketBuffers,
+} from "./socket_buffer_sysctls.ts";
+export {
+  type DatagramBuffers,
+  grantedSocketBuffer,
+  measureDatagramBuffers,
+  parseSkmemBuffers,
+} from "./datagram_buffers.ts";
 export {
   parseUdpCounters,
   readUdpCounters,
