@@ -12,6 +12,9 @@
  * call is placed), so a harness can tell start-up from work; `serve uac --json` then prints its
  * report as the one JSON line, last.
  *
+ * Over TLS or WSS the agents use this process's embedded lab CA; `serve uas` writes that CA to
+ * a file and prints `lab CA: <file>`, which `serve uac --ca <file>` then trusts.
+ *
  * @example
  * ```ts
  * const code = await serveAgent(["uas", "--listen", "udp:127.0.0.1:5060"]);
@@ -79,12 +82,15 @@ async function serveUas(args: string[], io: ServeOutput): Promise<number> {
   const listen = parseListenAddress(values.listen);
   const ringMs = number(values.ring, "ring", 0);
   const secure = listen.protocol === "tls" || listen.protocol === "wss";
-  const uas = await UasAgent.start({
-    listen,
-    ringTimeMs: () => ringMs,
-    tls: secure ? await labTlsMaterial(listen.host) : undefined,
-  });
+  const tls = secure ? await labTlsMaterial(listen.host) : undefined;
+  const uas = await UasAgent.start({ listen, ringTimeMs: () => ringMs, tls });
   io.out(`listening ${formatListenAddress(uas.address)}`);
+  if (tls?.caPem) {
+    // Peers in other processes trust this process's lab CA through this file (`uac --ca`).
+    const caFile = await Deno.makeTempFile({ prefix: "sipfleet-lab-ca-", suffix: ".pem" });
+    await Deno.writeTextFile(caFile, tls.caPem);
+    io.out(`lab CA: ${caFile}`);
+  }
   io.out("lab uas: answers INVITE with 180 then 200 (SDP), ACK, BYE → 200; Ctrl-C stops");
   const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -123,6 +129,7 @@ async function serveUac(args: string[], io: ServeOutput): Promise<number> {
       calls: { type: "string" },
       hold: { type: "string" },
       timeout: { type: "string" },
+      ca: { type: "string" },
       json: { type: "boolean" },
     },
     strict: true,
@@ -141,6 +148,10 @@ async function serveUac(args: string[], io: ServeOutput): Promise<number> {
   const wheel = new TimerWheel();
   const metrics = new MetricsRegistry();
   const secure = target.protocol === "tls" || target.protocol === "wss";
+  // TLS/WSS: this endpoint's own certificate (it accepts connections too) from this process's
+  // lab CA, trusting the CA file a `serve uas` printed (`--ca`), else this process's own CA.
+  const own = secure ? await labTlsMaterial(listen.host) : undefined;
+  const tls = own && values.ca ? { ...own, caPem: await Deno.readTextFile(values.ca) } : own;
   const caller = await BasicCaller.start({
     listen,
     target,
@@ -148,7 +159,7 @@ async function serveUac(args: string[], io: ServeOutput): Promise<number> {
     wheel,
     metrics,
     kpi: metrics.kpi,
-    tls: secure ? { caPem: (await labTlsMaterial(target.host)).caPem } : undefined,
+    tls,
   });
   io.out(`listening ${formatListenAddress(caller.address)}`);
   if (!values.json) {
