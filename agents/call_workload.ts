@@ -1,7 +1,9 @@
 /**
  * The `call` workload: each iteration one simulated user places one basic call (RFC 3261 §13,
  * §15) to the lab UAS, to a URI pattern, or (with a front end, issue 3) to another user. One
- * {@link BasicCaller} endpoint serves every user of the workload.
+ * {@link BasicCaller} endpoint serves every user of the workload. For the live dashboard the
+ * driver reports its calls per state of the caller's chart (`uacCall`) and keeps each recently
+ * active user's last calls for the drill-down ({@link CallUserLog}).
  *
  * @example
  * ```ts
@@ -13,6 +15,7 @@
  */
 import type {
   IterationOutcome,
+  MachineStateCounts,
   PopulationUser,
   RunContext,
   RunnableWorkload,
@@ -21,6 +24,8 @@ import type {
 } from "../lab/runner/workload.ts";
 import { type CallWorkload, createSampler, deriveSeed, Xoshiro128 } from "../lab/scenario/mod.ts";
 import { BasicCaller } from "./uac/caller.ts";
+import { basicCallUacChart } from "./uac/basic_call_chart.ts";
+import { CallUserLog } from "./call_workload_users.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 import type { ListenAddress } from "./sip_endpoint.ts";
 
@@ -55,7 +60,11 @@ function callTarget(ctx: RunContext, workload: CallWorkload): CallTarget {
   };
 }
 
+/** The caller chart's machine id, the key its counts are reported under. */
+const UAC_MACHINE = basicCallUacChart.id;
+
 class CallDriver implements WorkloadDriver {
+  readonly users = new CallUserLog();
   #stopped = false;
   constructor(readonly caller: BasicCaller, readonly target: CallTarget) {}
 
@@ -63,11 +72,19 @@ class CallDriver implements WorkloadDriver {
     return this.caller.active;
   }
 
+  stateCounts(): MachineStateCounts {
+    return { [UAC_MACHINE]: this.caller.stateCounts() };
+  }
+
   startIteration(user: PopulationUser, done: (o: IterationOutcome) => void): void {
     if (this.#stopped) return;
+    const logged = this.users.started(user.name);
     this.caller.call(
       { aor: user.aor, displayName: user.displayName, calleeUri: this.target.calleeUri(user) },
-      (outcome) => done({ ok: outcome.ok, status: outcome.status, reason: outcome.reason }),
+      (outcome) => {
+        this.users.ended(user.name, logged, outcome);
+        done({ ok: outcome.ok, status: outcome.status, reason: outcome.reason });
+      },
     );
   }
 

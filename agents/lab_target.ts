@@ -1,6 +1,7 @@
 /**
  * Starts the lab agents of a `target: kind: lab` scenario. Today: the UAS (`agents.uas`,
- * `count` instances on `port + i`); the front end, gateways, UM, chat, conferencing and web
+ * `count` instances on `port + i`, their calls per state summed under `uasCall` for the live
+ * state chart); the front end, gateways, UM, chat, conferencing and web
  * services join as their issues land, and asking for one before then is a clear error.
  *
  * @example
@@ -14,6 +15,10 @@ import type { LabTargetFactory, RunContext, RunningLabAgents } from "../lab/runn
 import { createSampler, deriveSeed, type LabTarget, Xoshiro128 } from "../lab/scenario/mod.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 import { UasAgent } from "./uas/uas_agent.ts";
+import { basicCallUasChart } from "./uas/basic_call_chart.ts";
+
+/** The answering chart's machine id, the key the UAS calls per state are reported under. */
+const UAS_MACHINE = basicCallUasChart.id;
 
 /** The lab target factory. */
 export function labTarget(): LabTargetFactory {
@@ -60,6 +65,15 @@ export function labTarget(): LabTargetFactory {
         addresses,
         stop: async () => {
           await Promise.all(started.map((a) => a.stop()));
+        },
+        stateCounts: () => {
+          const total: Record<string, number> = {};
+          for (const agent of started) {
+            for (const [state, n] of Object.entries(agent.stateCounts())) {
+              total[state] = (total[state] ?? 0) + n;
+            }
+          }
+          return { [UAS_MACHINE]: total };
         },
       };
     },

@@ -9,12 +9,21 @@
  *
  * @module
  */
+import type { AnyStateMachine } from "xstate";
 import type { LabTargetFactory, WorkloadFactory } from "../lab/runner/workload.ts";
 import { callWorkload } from "./call_workload.ts";
 import { labTarget } from "./lab_target.ts";
 import { flowWorkload } from "./flow/mod.ts";
+import { basicCallUacChart } from "./uac/basic_call_chart.ts";
+import { basicCallUasChart } from "./uas/basic_call_chart.ts";
 
 export { callWorkload } from "./call_workload.ts";
+export {
+  type CallEnd,
+  CallUserLog,
+  type CallUserLogOptions,
+  type LoggedCall,
+} from "./call_workload_users.ts";
 export { flowWorkload } from "./flow/mod.ts";
 export { labTarget } from "./lab_target.ts";
 export { BasicCaller, type CallOutcome } from "./uac/caller.ts";
@@ -25,6 +34,19 @@ export { basicCallUasChart } from "./uas/basic_call_chart.ts";
 /** Every workload kind this build can run (the runner adds `noop`). */
 export function defaultWorkloads(): WorkloadFactory[] {
   return [callWorkload(), flowWorkload()];
+}
+
+/**
+ * The state machines whose actors the default workloads and lab agents count, by the machine
+ * id they report under: what the live dashboard draws.
+ *
+ * @example
+ * ```ts
+ * startDashboard({ registry, control, charts: fleetCharts() });
+ * ```
+ */
+export function fleetCharts(): Record<string, AnyStateMachine> {
+  return { [basicCallUacChart.id]: basicCallUacChart, [basicCallUasChart.id]: basicCallUasChart };
 }
 
 /** The lab target: starts the in-lab agents a scenario asks for. */

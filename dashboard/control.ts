@@ -1,7 +1,8 @@
 /**
  * What the dashboard needs from a run, as plain interfaces the runner (and tests) implement
  * structurally: the run controls, a per-user inspector for the drill-down, and a source of
- * recent errors. The dashboard imports nothing of the runner.
+ * recent errors. The server imports nothing of the runner (the runner's `ScheduleControl`,
+ * `UserActivitySource` fit these shapes); `run_dashboard.ts` wires the two together.
  *
  * @module
  */

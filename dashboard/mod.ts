@@ -4,6 +4,9 @@
  * drill-down and the run's controls behind a printed token; Prometheus scrapes `/metrics` on
  * the same port. Bound to 127.0.0.1 unless `--listen` says otherwise.
  *
+ * `RunDashboard` plugs it into a run through the runner's hooks (what `lab run` does);
+ * `startDashboard` serves any registry and controls.
+ *
  * @example
  * ```ts
  * import { startDashboard } from "./dashboard/mod.ts";
@@ -23,6 +26,7 @@ export {
   type DashboardOptions,
   startDashboard,
 } from "./server.ts";
+export { type DashboardRunHooks, RunDashboard, type RunDashboardOptions } from "./run_dashboard.ts";
 export type {
   ErrorCount,
   ErrorExample,

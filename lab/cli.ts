@@ -2,15 +2,18 @@
  * The `lab` command line (`deno task lab <command>`):
  *
  * ```text
- * lab run <scenario.yaml> [--results <dir>] [--no-progress]
+ * lab run <scenario.yaml> [--results <dir>] [--no-progress] [--dashboard | --no-dashboard]
+ *                          [--listen <host:port>]
  * lab validate <scenario.yaml>...
  * lab report <run-dir>
  * lab serve <agent> --listen <udp|tcp|tls|ws|wss>:<host>:<port> [...]
  * ```
  *
  * `run` drives the fleet's drivers from `agents/mod.ts` (`defaultWorkloads()`,
- * `defaultLabTarget()`) plus the built-in `noop` workload; `serve` hands its arguments to
- * `serveAgent(argv)` from `agents/serve.ts`.
+ * `defaultLabTarget()`) plus the built-in `noop` workload, and serves the live dashboard
+ * (`dashboard/`, with the charts of `fleetCharts()`) while it goes: by default when standard
+ * output is a terminal and `CI` is not set, otherwise only with `--dashboard` or `--listen`.
+ * `serve` hands its arguments to `serveAgent(argv)` from `agents/serve.ts`.
  *
  * Exit codes: 0 success (every threshold passed); 1 runtime error; 2 usage or scenario error;
  * 99 thresholds failed; 130 run interrupted.
@@ -28,8 +31,15 @@ import {
   type WorkloadFactory,
 } from "./runner/mod.ts";
 import { loadScenario, ScenarioError, validateCommand } from "./scenario/mod.ts";
-import { defaultLabTarget, defaultWorkloads } from "../agents/mod.ts";
+import { defaultLabTarget, defaultWorkloads, fleetCharts } from "../agents/mod.ts";
 import { serveAgent } from "../agents/serve.ts";
+import {
+  type Dashboard,
+  isLoopback,
+  type ListenAddress,
+  parseListen,
+  RunDashboard,
+} from "../dashboard/mod.ts";
 
 /** Where the command writes. */
 export interface CliOutput {
@@ -39,12 +49,14 @@ export interface CliOutput {
   err(text: string): void;
   /** Whether `out` is a terminal (the progress line is redrawn in place). */
   readonly terminal?: boolean;
+  /** Whether this runs under continuous integration (default: the `CI` variable is set). */
+  readonly ci?: boolean;
 }
 
 const USAGE = `usage: deno task lab <command> [options]
 
 commands:
-  run <scenario.yaml> [--results <dir>] [--no-progress]
+  run <scenario.yaml> [--results <dir>] [--no-progress] [--dashboard] [--listen <host:port>]
                       run a scenario; results go to <dir>/<run-id>/ (default results/)
   validate <file>...  check scenario files without running anything
   report <run-dir>    (re)make report.html of a results folder, finished or interrupted
@@ -55,6 +67,7 @@ commands:
 `;
 
 const RUN_HELP = `usage: deno task lab run <scenario.yaml> [--results <dir>] [--no-progress]
+                    [--dashboard | --no-dashboard] [--listen <host:port>]
 
 Run a scenario: start the lab agents (target kind: lab), build the population, drive the
 executor, and write results/<run-id>/ from the first second: scenario.yaml, run.json,
@@ -62,9 +75,21 @@ timeseries.ndjson, events.ndjson, summary.partial.json, histograms/, and at the 
 summary.json and report.html. Ctrl-C stops gracefully (in-flight iterations finish, users
 sign out); a second Ctrl-C stops at once.
 
+While the run goes, a live dashboard shows its charts, state machines, errors and
+thresholds, one user's recent calls, and has pause / resume / rate / stop controls. It
+prints "dashboard: <url>" (open it: the token is in the address) and the token the
+control API wants (Authorization: Bearer <token>); Prometheus scrapes <url>metrics.
+It listens on 127.0.0.1 only, on a free port, unless --listen says otherwise, and closes
+when the run ends.
+
 options:
-  --results <dir>  folder for the run's results folder (default: results)
-  --no-progress    no live progress line
+  --results <dir>       folder for the run's results folder (default: results)
+  --no-progress         no live progress line
+  --dashboard           serve the dashboard (the default when standard output is a
+                        terminal and the CI variable is not set)
+  --no-dashboard        do not serve it
+  --listen <host:port>  where the dashboard listens (implies --dashboard): 127.0.0.1:8080,
+                        [::1]:8080, :8080; 0.0.0.0:8080 opens it to other hosts
 
 exit codes: 0 every threshold passed, 99 a threshold failed, 130 interrupted,
             1 runtime error, 2 invalid scenario or usage
@@ -125,12 +150,68 @@ function parseOptions(
   }
 }
 
+/** What decides whether `lab run` serves the dashboard. */
+export interface DashboardChoice {
+  /** `--dashboard` (true), `--no-dashboard` (false), neither (undefined). */
+  readonly flag: boolean | undefined;
+  /** `--listen` was given. */
+  readonly listen: boolean;
+  /** Standard output is a terminal. */
+  readonly terminal: boolean;
+  /** Running under continuous integration. */
+  readonly ci: boolean;
+}
+
+/**
+ * Whether `lab run` serves the dashboard: as the flags say; otherwise `--listen` asks for
+ * it; otherwise only for interactive runs (a terminal, not CI). Throws a `RangeError` for
+ * `--no-dashboard` with `--listen`.
+ *
+ * @example
+ * ```ts
+ * dashboardWanted({ flag: undefined, listen: false, terminal: true, ci: false }); // true
+ * dashboardWanted({ flag: undefined, listen: false, terminal: false, ci: false }); // false
+ * ```
+ */
+export function dashboardWanted(choice: DashboardChoice): boolean {
+  if (choice.flag === false && choice.listen) {
+    throw new RangeError("--listen is for the dashboard: it cannot go with --no-dashboard");
+  }
+  return choice.flag ?? (choice.listen || (choice.terminal && !choice.ci));
+}
+
+/** Whether the environment says this is continuous integration (`CI` set, not false / 0). */
+function underCi(): boolean {
+  const value = Deno.env.get("CI");
+  return value !== undefined && value !== "" && value !== "false" && value !== "0";
+}
+
+/** The dashboard's address and token, as `lab run` prints them. */
+function announceDashboard(dashboard: Dashboard, io: CliOutput): void {
+  // Keep clear of the progress line when it is redrawn in place.
+  const start = io.terminal ? "\r\x1b[K" : "";
+  io.out(`${start}dashboard: ${dashboard.openUrl}\n`);
+  io.out(
+    `${start}dashboard token: ${dashboard.token} (Authorization: Bearer; ` +
+      `Prometheus: ${dashboard.url}metrics)\n`,
+  );
+  if (!isLoopback(dashboard.hostname)) {
+    io.out(
+      `${start}dashboard listens on ${dashboard.hostname}: other hosts can reach it ` +
+        "(the controls still want the token)\n",
+    );
+  }
+}
+
 async function runCommand(args: string[], io: CliOutput): Promise<number> {
   const parsed = parseOptions(
     args,
     {
       results: { type: "string" },
       "no-progress": { type: "boolean" },
+      dashboard: { type: "boolean" },
+      "no-dashboard": { type: "boolean" },
+      listen: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     io,
@@ -143,6 +224,31 @@ async function runCommand(args: string[], io: CliOutput): Promise<number> {
   }
   if (parsed.positionals.length !== 1) {
     io.err(`expected one scenario file\n\n${RUN_HELP}`);
+    return RUN_EXIT_CODES.scenarioError;
+  }
+  const { dashboard: on, "no-dashboard": off, listen: listenText } = parsed.values;
+  let dashboard: RunDashboard | undefined;
+  try {
+    if (on && off) throw new RangeError("--dashboard and --no-dashboard contradict each other");
+    const listen: ListenAddress | undefined = listenText === undefined
+      ? undefined
+      : parseListen(String(listenText));
+    const wanted = dashboardWanted({
+      flag: on ? true : off ? false : undefined,
+      listen: listen !== undefined,
+      terminal: io.terminal ?? false,
+      ci: io.ci ?? underCi(),
+    });
+    if (wanted) {
+      dashboard = new RunDashboard({
+        listen,
+        charts: fleetCharts(),
+        onListening: (d) => announceDashboard(d, io),
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    io.err(`${error.message}\n\n${RUN_HELP}`);
     return RUN_EXIT_CODES.scenarioError;
   }
   const file = parsed.positionals[0];
@@ -166,6 +272,7 @@ async function runCommand(args: string[], io: CliOutput): Promise<number> {
       handleSignals: true,
       out: io.out,
       terminal: io.terminal ?? false,
+      ...dashboard?.hooks,
     });
     if (result.error !== undefined) io.err(`run failed: ${result.error}\n`);
     return result.exitCode;
@@ -179,6 +286,8 @@ async function runCommand(args: string[], io: CliOutput): Promise<number> {
       return RUN_EXIT_CODES.runtimeError;
     }
     throw error;
+  } finally {
+    await dashboard?.close();
   }
 }
 

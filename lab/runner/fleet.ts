@@ -6,13 +6,19 @@
  * 2. Start the lab agents (`kind: lab` targets) and one driver per workload.
  * 3. Drive the executor with the {@link IterationScheduler}; each iteration runs on a virtual
  *    user (population member) and a workload picked by weight.
- * 4. Every second: snapshot the metrics into the results, redraw the progress line, evaluate
- *    the thresholds (an `abortOnFail` failure past its `delayAbortEval` stops the run).
+ * 4. Every second: gather the drivers' and agents' actors per state (`stateCounts`), snapshot
+ *    the metrics into the results, redraw the progress line, evaluate the thresholds (an
+ *    `abortOnFail` failure past its `delayAbortEval` stops the run), then hand the snapshot to
+ *    `onSecond`.
  * 5. When the schedule ends, or on Ctrl-C / SIGTERM / the abort signal, or on an aborting
  *    threshold: start no more iterations, give running ones up to `gracefulStop`, then stop
  *    the drivers (gracefully if nothing is left running: users unregister) and the lab agents.
  *    A second Ctrl-C, or `maxDuration`, stops at once.
  * 6. Always: final thresholds, `summary.json`, `report.html`, the summary table.
+ *
+ * A live dashboard plugs in through `onStart` (the registry, the `ScheduleControl`, the
+ * thresholds and the drivers' recent users, once the agents and drivers are up), `onSecond`
+ * and `onIterationFailed`.
  *
  * Exit codes: see `run_outcome.ts` (0 pass, 99 thresholds failed, 130 interrupted, 1 runtime
  * error; 2 scenario error, thrown before anything starts and mapped by the command line).
@@ -25,10 +31,12 @@ import {
   formatRunId,
   formatSummaryTable,
   MetricsRegistry,
+  type MetricsSnapshot,
   progressFromSnapshot,
   ProgressLine,
   ResultsWriter,
   type RunSummary,
+  type ThresholdOutcome,
   writeReport,
 } from "../metrics/mod.ts";
 import {
@@ -41,10 +49,12 @@ import {
 } from "../scenario/mod.ts";
 import { type TimerHandle, TimerWheel } from "../sip/timer/mod.ts";
 import { checkRunnable } from "./availability.ts";
+import { combineUserSources, type IterationFailure, type LiveRun } from "./live_run.ts";
 import { Population } from "./population.ts";
 import { formatIterationTotals, type IterationSeries, RunnerMetrics } from "./run_metrics.ts";
 import { runExitCode, type RunOutcome, type StopReason } from "./run_outcome.ts";
 import { IterationScheduler, virtualUserLimit } from "./scheduler.ts";
+import { LiveScheduleControl } from "./schedule_control.ts";
 import { StopControl } from "./stop_control.ts";
 import { describeAbortingFailures, ThresholdWatch } from "./threshold_watch.ts";
 import { UserSampler } from "./user_sampler.ts";
@@ -52,6 +62,7 @@ import { WeightedPicker } from "./weighted_picker.ts";
 import type {
   IterationOutcome,
   LabTargetFactory,
+  MachineStateCounts,
   RunContext,
   RunnableWorkload,
   RunningLabAgents,
@@ -91,6 +102,16 @@ export interface RunOptions {
    * setRateMultiplier…) for a dashboard.
    */
   readonly onScheduleStart?: (control: ExecutorControl) => void;
+  /**
+   * Called once the lab agents and the drivers are up, just before the schedule starts, with
+   * the live run (registry, controls, thresholds, recent users); the run waits for it. What
+   * the controls are asked before the schedule starts applies when it does.
+   */
+  readonly onStart?: (run: LiveRun) => void | Promise<void>;
+  /** Every second, after the thresholds are checked, with the second's snapshot. */
+  readonly onSecond?: (snapshot: MetricsSnapshot) => void;
+  /** Every iteration that ends with `ok: false`. */
+  readonly onIterationFailed?: (failure: IterationFailure) => void;
 }
 
 /** What {@link runScenario} returns. */
@@ -168,6 +189,8 @@ class FleetRun {
   readonly #runner: RunnerMetrics;
   readonly #thresholds: ThresholdWatch;
   readonly #control = new StopControl();
+  readonly #schedule: LiveScheduleControl;
+  #thresholdOutcomes: readonly ThresholdOutcome[] = [];
   readonly #slots: WorkloadSlot[];
   readonly #picker: WeightedPicker;
   #writer!: ResultsWriter;
@@ -214,6 +237,15 @@ class FleetRun {
     });
     this.#runner = new RunnerMetrics(this.#metrics);
     this.#thresholds = new ThresholdWatch(scenario.thresholds, this.#metrics);
+    this.#schedule = new LiveScheduleControl(scenario.load, {
+      now: () => wheel.now(),
+      requestStop: () => {
+        if (this.#control.request !== undefined) return;
+        this.#log("stop asked for by the run's controls: stopping gracefully");
+        this.#control.stop("interrupted", false);
+      },
+      stopping: () => this.#control.request !== undefined || this.#scheduleOver,
+    });
     this.#slots = runnable.map(({ workload, factory }) => ({
       workload,
       factory,
@@ -292,6 +324,20 @@ class FleetRun {
       if (this.#control.immediate) return;
       slot.driver = await slot.factory.create(ctx, slot.workload);
     }
+    if (this.#options.onStart !== undefined && this.#control.request === undefined) {
+      await this.#options.onStart(this.#liveRun());
+    }
+  }
+
+  #liveRun(): LiveRun {
+    const users = this.#slots.flatMap((slot) => slot.driver?.users ?? []);
+    return {
+      scenario: this.#scenario,
+      metrics: this.#metrics,
+      control: this.#schedule,
+      thresholds: () => this.#thresholdOutcomes,
+      users: combineUserSources(users),
+    };
   }
 
   async #runSchedule(): Promise<void> {
@@ -320,6 +366,7 @@ class FleetRun {
       this.#scheduleOver = true;
       control.notify();
     });
+    this.#schedule.attach(executor);
     this.#options.onScheduleStart?.(executor);
     scheduler.start();
     while (control.request === undefined && !this.#scheduleOver) await control.nextChange();
@@ -363,6 +410,13 @@ class FleetRun {
           `iteration ${slot.workload.name}`,
           `${user.name}: ${status}${outcome.reason ?? "failed"}`,
         );
+        this.#options.onIterationFailed?.({
+          at: this.#metrics.startedAt + this.#metrics.elapsedMs(),
+          workload: slot.workload.name,
+          user: user.name,
+          ...(outcome.status === undefined ? {} : { status: outcome.status }),
+          ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+        });
       }
       end(slot.think.constant === 0 ? 0 : slot.think.sample(user) / user.activity);
       if (this.#active === 0) this.#control.notify();
@@ -395,6 +449,7 @@ class FleetRun {
   #recordSecond(): void {
     const busy = this.#scheduler?.busy ?? 0;
     this.#runner.vusActive.set(busy);
+    this.#reportStates();
     const snapshot = this.#metrics.snapshot();
     this.#writer.writeSecond(snapshot);
     this.#progress?.update({
@@ -402,6 +457,7 @@ class FleetRun {
       activeUsers: busy,
     });
     const { evaluation, outcomes, log } = this.#thresholds.check(this.#seconds);
+    this.#thresholdOutcomes = outcomes;
     if (log) this.#writer.setThresholds(outcomes);
     if (evaluation.abortingFailures.length > 0 && this.#control.request === undefined) {
       this.#log(
@@ -409,6 +465,27 @@ class FleetRun {
       );
       this.#control.stop("thresholds", false);
     }
+    this.#options.onSecond?.(snapshot);
+  }
+
+  /** Actors per state of every driver and lab agent, summed by machine, into the registry. */
+  #reportStates(): void {
+    const reports: MachineStateCounts[] = [];
+    for (const slot of this.#slots) {
+      const counts = slot.driver?.stateCounts?.();
+      if (counts !== undefined) reports.push(counts);
+    }
+    const agents = this.#labAgents?.stateCounts?.();
+    if (agents !== undefined) reports.push(agents);
+    const machines = new Map<string, Record<string, number>>();
+    for (const report of reports) {
+      for (const [machine, counts] of Object.entries(report)) {
+        let total = machines.get(machine);
+        if (total === undefined) machines.set(machine, total = {});
+        for (const [state, n] of Object.entries(counts)) total[state] = (total[state] ?? 0) + n;
+      }
+    }
+    for (const [machine, counts] of machines) this.#metrics.stateCounts(machine, counts);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -16,6 +16,13 @@
  */
 
 export { type RunOptions, type RunResult, runScenario } from "./fleet.ts";
+export { combineUserSources, type IterationFailure, type LiveRun } from "./live_run.ts";
+export {
+  LiveScheduleControl,
+  type ScheduleControl,
+  type ScheduleControlOptions,
+  type ScheduleStatus,
+} from "./schedule_control.ts";
 export { RUN_EXIT_CODES, runExitCode, type RunOutcome, type StopReason } from "./run_outcome.ts";
 export { formatIterationTotals, type IterationSeries, RunnerMetrics } from "./run_metrics.ts";
 export { describeAbortingFailures, ThresholdWatch } from "./threshold_watch.ts";
@@ -38,10 +45,15 @@ export type {
   FlowWorkload,
   IterationOutcome,
   LabTargetFactory,
+  MachineStateCounts,
   PopulationUser,
   RunContext,
   RunnableWorkload,
   RunningLabAgents,
+  UserActivity,
+  UserActivitySource,
+  UserMessageRecord,
+  UserTransactionRecord,
   WorkloadDriver,
   WorkloadFactory,
 } from "./workload.ts";

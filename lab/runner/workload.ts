@@ -67,11 +67,20 @@ export interface AgentAddress {
   readonly port: number;
 }
 
+/**
+ * Actors per state, by state machine id: `{ uacCall: { ringing: 3, connected: 12 } }`. The
+ * runner adds up what every driver and the lab agents report and passes it to
+ * `MetricsRegistry.stateCounts` once a second (for the live state chart).
+ */
+export type MachineStateCounts = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 /** The lab agents of a `kind: lab` target, once started. */
 export interface RunningLabAgents {
   /** By instance name, chosen by the factory (e.g. `uas`, `uas-2`). */
   readonly addresses: Readonly<Record<string, AgentAddress>>;
   stop(): Promise<void>;
+  /** The agents' calls per state (read once a second; optional). */
+  stateCounts?(): MachineStateCounts;
 }
 
 /** Everything a driver or the lab agents may use during a run. */
@@ -96,6 +105,49 @@ export interface IterationOutcome {
   readonly reason?: string;
 }
 
+/** One transaction a user took part in, as a driver saw it (newest last). */
+export interface UserTransactionRecord {
+  /** When it started, ms since the epoch. */
+  readonly at: number;
+  readonly method: string;
+  /** Final status; absent while it runs, or when it ended without one. */
+  readonly status?: number;
+  /** Request sent → final response. */
+  readonly durationMs?: number;
+  /** `out` for client transactions, `in` for server ones. */
+  readonly direction?: "in" | "out";
+}
+
+/** One SIP message a user sent or received, when a driver keeps them. */
+export interface UserMessageRecord {
+  readonly at: number;
+  readonly direction: "in" | "out";
+  /** Request line or status line. */
+  readonly summary: string;
+  readonly text?: string;
+}
+
+/** One simulated user as a driver last saw it (the dashboard's user drill-down). */
+export interface UserActivity {
+  /** The user's name in the population (`caller0017`). */
+  readonly id: string;
+  /** Id of the state machine `state` belongs to (`uacCall`). */
+  readonly machine: string;
+  /** Current state in that machine. */
+  readonly state: string;
+  readonly recent: {
+    readonly transactions: readonly UserTransactionRecord[];
+    readonly messages: readonly UserMessageRecord[];
+  };
+}
+
+/** Where a driver's recent users can be looked up (read on demand, about once a second). */
+export interface UserActivitySource {
+  inspect(id: string): UserActivity | undefined;
+  /** Ids worth inspecting, users in an iteration first, at most `limit`. */
+  list(limit: number): readonly string[];
+}
+
 /** Runs the iterations of one workload. */
 export interface WorkloadDriver {
   /**
@@ -110,6 +162,10 @@ export interface WorkloadDriver {
    * (unregister) and close sockets politely. Not graceful: drop everything at once.
    */
   stop(options: { graceful: boolean }): Promise<void>;
+  /** Its actors per state, by machine (read once a second; optional). */
+  stateCounts?(): MachineStateCounts;
+  /** Its recently active users, for a drill-down (optional). */
+  readonly users?: UserActivitySource;
 }
 
 /** Makes the driver of one workload kind. */
