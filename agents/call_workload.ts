@@ -27,7 +27,7 @@ import { BasicCaller } from "./uac/caller.ts";
 import { basicCallUacChart } from "./uac/basic_call_chart.ts";
 import { CallUserLog } from "./call_workload_users.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
-import type { ListenAddress } from "./sip_endpoint.ts";
+import type { ListenAddress, TlsMaterial } from "./sip_endpoint.ts";
 
 /** Where the calls of a workload go: the next hop and the Request-URI of each call. */
 interface CallTarget {
@@ -107,12 +107,9 @@ export function callWorkload(): WorkloadFactory {
         deriveSeed(ctx.scenario.seed, "workload", workload.name, "hold"),
       );
       const hold = createSampler(workload.holdTime, random);
-      const secure = target.hop.protocol === "tls" || target.hop.protocol === "wss";
-      const tls = secure && ctx.scenario.target.kind === "lab"
-        ? await labTlsMaterial(target.hop.host)
-        : undefined;
+      const localHost = localHostFor(target.hop.host);
       const caller = await BasicCaller.start({
-        listen: { protocol: target.hop.protocol, host: localHostFor(target.hop.host), port: 0 },
+        listen: { protocol: target.hop.protocol, host: localHost, port: 0 },
         target: target.hop,
         holdTimeMs: hold,
         answerTimeoutMs: workload.answerTimeoutMs,
@@ -120,11 +117,38 @@ export function callWorkload(): WorkloadFactory {
         wheel: ctx.wheel,
         metrics: ctx.metrics,
         kpi: ctx.metrics.kpi,
-        tls: tls ? { caPem: tls.caPem } : undefined,
+        tls: await callerTls(ctx, target.hop, localHost),
       });
       return new CallDriver(caller, target);
     },
   };
+}
+
+/**
+ * TLS/WSS material of the calling endpoint: its own certificate (it accepts connections too)
+ * from the lab CA, and the CA it trusts — the lab CA for a lab target (same process), the
+ * scenario's CA file for an external one, the system roots for `tls: system`.
+ */
+async function callerTls(
+  ctx: RunContext,
+  hop: ListenAddress,
+  localHost: string,
+): Promise<TlsMaterial | undefined> {
+  if (hop.protocol !== "tls" && hop.protocol !== "wss") return undefined;
+  const own = await labTlsMaterial(localHost);
+  const target = ctx.scenario.target;
+  if (target.kind === "lab") return own;
+  switch (target.tls.kind) {
+    case "ca":
+      return { ...own, caPem: await Deno.readTextFile(target.tls.caFile) };
+    case "system":
+      return { certPem: own.certPem, keyPem: own.keyPem };
+    case "insecure":
+      throw new Error(
+        "target.tls: insecure is not supported: Deno verifies server certificates; " +
+          "give the server's CA with tls: { ca: <file> }",
+      );
+  }
 }
 
 /** The local address to bind for calls toward `remote` (loopback stays on loopback). */

@@ -81,3 +81,31 @@ Deno.test("call workload: calls per state of both charts each second, users' rec
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const transport of ["tls", "wss"] as const) {
+  Deno.test(`call workload over ${transport}: the lab CA secures caller and UAS out of the box`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: `sipfleet-call-${transport}-` });
+    try {
+      const file = `${dir}/call-${transport}.yaml`;
+      await Deno.writeTextFile(
+        file,
+        SCENARIO.replace("transport: udp", `transport: ${transport}`).replace(
+          "duration: 1500ms",
+          "duration: 500ms",
+        ),
+      );
+      const result = await runScenario(await loadScenario(file), {
+        workloads: [callWorkload()],
+        labTarget: labTarget(),
+        resultsDir: `${dir}/results`,
+        progress: false,
+        out: () => {},
+      });
+      assert.equal(result.exitCode, 0, result.error);
+      assert.equal(result.sessions.attempted, 10);
+      assert.equal(result.sessions.completed, 10);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
