@@ -56,3 +56,12 @@ export {
   isPortBound,
   type PortTransport,
 } from "./loopback_ports.ts";
+export {
+  KAMAILIO_PROXY_CONFIG,
+  kamailioAvailable,
+  type KamailioOptions,
+  type KamailioServer,
+  optionsStatus,
+  type OptionsProbe,
+  startKamailio,
+} from "./kamailio.ts";
