@@ -144,6 +144,8 @@ export class BasicCaller {
   readonly #calleeUri: string;
   readonly #calls = new Map<string, UacCall>();
   #endpoint!: Endpoint;
+  /** The listening host without IPv6 brackets: the SDP connection address (RFC 4566 §5.7). */
+  #mediaAddress = "";
   #sessionId = 1;
   #active = 0;
 
@@ -182,6 +184,7 @@ export class BasicCaller {
       if (caller.#ownsWheel) wheel.stop();
       throw error;
     }
+    caller.#mediaAddress = caller.#endpoint.address.host.replace(/^\[|\]$/g, "");
     return caller;
   }
 
@@ -242,9 +245,8 @@ export class BasicCaller {
     const from = call.user.displayName
       ? `"${call.user.displayName}" <${call.user.aor}>`
       : call.user.aor;
-    const local = this.#endpoint.address;
     const body = this.#opts.sdp === false ? undefined : audioOffer({
-      address: local.host.replace(/^\[|\]$/g, ""),
+      address: this.#mediaAddress,
       port: 30000 + (this.#sessionId % 15000) * 2,
       sessionId: this.#sessionId++,
     });
@@ -351,6 +353,9 @@ export class BasicCaller {
   }
 
   #end(call: UacCall, outcome: CallOutcome): void {
+    // The INVITE's client transaction keeps the call (its TU) until Timer M, 64*T1 (RFC 6026
+    // §7.2): drop the final response now that the outcome holds what it told.
+    call.final = undefined;
     this.#calls.delete(call.callId);
     this.#active--;
     call.done(outcome);

@@ -57,6 +57,8 @@ export interface UasAgentOptions {
   user?: string;
 }
 
+const utf8 = new TextDecoder();
+
 const executor = new ChartExecutor<UasCall, UasCallEvent>(basicCallUasChart.provide({
   actions: {
     sendRinging: ({ context }) => (context as UasCall).agent.ring(context as UasCall),
@@ -85,6 +87,8 @@ export class UasAgent {
   readonly #wheel: TimerWheel;
   readonly #ownsWheel: boolean;
   #endpoint!: Endpoint;
+  /** The listening host without IPv6 brackets: the SDP connection address (RFC 4566 §5.7). */
+  #mediaAddress = "";
   #sessionId = 1;
 
   private constructor(ringTimeMs: () => number, wheel: TimerWheel, ownsWheel: boolean) {
@@ -115,6 +119,7 @@ export class UasAgent {
         onServerFailure: (tx) => agent.#send(tx.request.callId, { type: "SERVER_FAILURE" }),
       },
     });
+    agent.#mediaAddress = agent.#endpoint.address.host.replace(/^\[|\]$/g, "");
     return agent;
   }
 
@@ -180,16 +185,15 @@ export class UasAgent {
   /** 200 OK with the SDP answer, or 488 when the offer cannot be answered (§13.3.1.3). */
   answer(call: UasCall): void {
     const core = this.#endpoint.core;
-    const offer = new TextDecoder().decode(call.invite.body);
+    const offer = utf8.decode(call.invite.body);
     if (offer.length === 0) {
       core.respond(call.tx, core.createResponse(call.invite, 200));
       return;
     }
-    const local = this.#endpoint.address;
     let sdp: string;
     try {
       sdp = audioAnswer(offer, {
-        address: local.host.replace(/^\[|\]$/g, ""),
+        address: this.#mediaAddress,
         port: 20000 + (this.#sessionId % 20000) * 2,
         sessionId: this.#sessionId++,
       });

@@ -1,6 +1,7 @@
 /**
  * Harnesses for real peers used by the lab's tests and `deno task bench`: SIPp as a UAC / UAS
- * (calls, statistics, CPU time) and tshark as an independent judge of what goes on the wire.
+ * (calls, statistics, CPU time), Kamailio as a stateful proxy, and tshark as an independent
+ * judge of what goes on the wire.
  * Every external process is bounded by its own timeout and by a harness guard that kills its
  * whole process group.
  *
@@ -61,7 +62,7 @@ export {
   kamailioAvailable,
   type KamailioOptions,
   type KamailioServer,
-  optionsStatus,
   type OptionsProbe,
+  optionsStatus,
   startKamailio,
 } from "./kamailio.ts";

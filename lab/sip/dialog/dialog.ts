@@ -18,7 +18,13 @@
  * @module
  */
 import { SipRequest, type SipResponse } from "../message/message.ts";
-import { formatNameAddr, type NameAddr, parseNameAddr } from "../message/header_values.ts";
+import {
+  formatNameAddr,
+  type NameAddr,
+  type Params,
+  parseNameAddr,
+} from "../message/header_values.ts";
+import { emptyMap } from "../message/empty_map.ts";
 import { isSipUri, type Uri } from "../message/uri.ts";
 import type { DialogId } from "./dialog_id.ts";
 import { sameDialogId } from "./dialog_id.ts";
@@ -464,17 +470,26 @@ export class Dialog {
   }
 }
 
-/** A copy of a From/To value without its tag parameter. */
+/**
+ * A copy of a From/To value without its tag parameter. Usually the tag was the only one: then
+ * the copy holds the shared empty Map, not a Map of its own for the dialog's lifetime.
+ */
 function withoutTag(party: NameAddr): NameAddr {
-  const params = new Map(party.params);
-  for (const name of params.keys()) if (name.toLowerCase() === "tag") params.delete(name);
-  const copy: NameAddr = { uri: party.uri, uriText: party.uriText, params };
+  let params: Params | undefined;
+  for (const [name, value] of party.params) {
+    if (name.toLowerCase() !== "tag") (params ??= new Map()).set(name, value);
+  }
+  const copy: NameAddr = { uri: party.uri, uriText: party.uriText, params: params ?? emptyMap() };
   if (party.displayName !== undefined) copy.displayName = party.displayName;
   return copy;
 }
 
 /** The From/To value with `tag` (omitted when empty, §12.2.1.1). */
 function partyWithTag(party: NameAddr, tag: string): string {
+  // A dialog's parties have no tag (withoutTag): the tag goes last, no copy of the params.
+  if (!party.params.has("tag")) {
+    return tag === "" ? formatNameAddr(party) : `${formatNameAddr(party)};tag=${tag}`;
+  }
   const params = new Map(party.params);
   if (tag !== "") params.set("tag", tag);
   return formatNameAddr({ ...party, params });

@@ -8,10 +8,35 @@
 /** RFC 3261 §8.1.1.7: every branch this UA creates starts with the magic cookie. */
 export const BRANCH_MAGIC_COOKIE = "z9hG4bK";
 
-function randomHex(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+/**
+ * Entropy from the CSPRNG, drawn a block at a time: one `getRandomValues` call serves many
+ * identifiers instead of one call and one typed array per tag or branch.
+ */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+
+/** Two lowercase hex digits for each octet value. */
+const HEX_OCTETS: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
+
+/**
+ * `bytes` random octets from the CSPRNG as lowercase hex (two digits per octet).
+ *
+ * @example
+ * ```ts
+ * randomHex(16).length; // 32
+ * ```
+ */
+export function randomHex(bytes: number): string {
+  if (bytes > pool.length) throw new RangeError(`randomHex: at most ${pool.length} octets`);
+  if (poolAt + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
   let out = "";
-  for (const b of buf) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes; i++) out += HEX_OCTETS[pool[poolAt++]];
   return out;
 }
 

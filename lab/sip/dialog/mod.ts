@@ -32,7 +32,7 @@ export {
   routeSetFromRecordRoute,
 } from "./route_set.ts";
 export { createCancel } from "./cancel.ts";
-export { BRANCH_MAGIC_COOKIE, initialCSeq, newBranch, newTag } from "./identifiers.ts";
+export { BRANCH_MAGIC_COOKIE, initialCSeq, newBranch, newTag, randomHex } from "./identifiers.ts";
 export { DEFAULT_TIMER_VALUES, type SipTimerValues, type TimerScheduler } from "./scheduler.ts";
 export {
   inviteDialogChart,

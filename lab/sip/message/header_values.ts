@@ -10,6 +10,8 @@
 import type { Uri } from "./uri.ts";
 import { parseUri } from "./uri.ts";
 import { badRequest } from "./parse_error.ts";
+import { emptyMap } from "./empty_map.ts";
+import { interned } from "./interned.ts";
 import {
   CHAR_CLASS,
   COLON,
@@ -29,7 +31,11 @@ import {
   TOKEN,
 } from "./grammar.ts";
 
-/** A generic-param list (§25.1 `generic-param`): name (as written) → value, null when absent. */
+/**
+ * A generic-param list (§25.1 `generic-param`): name (as written) → value, null when absent.
+ * A parsed name-addr or URI without parameters holds the shared read-only empty Map (see
+ * empty_map.ts): copy it (`new Map(params)`) to change it.
+ */
 export type Params = Map<string, string | null>;
 
 /** One Via value (§20.42): `SIP/2.0/UDP host:port;branch=...;received=...;rport`. */
@@ -123,6 +129,19 @@ function readParams(c: Cursor, params: Params): boolean {
 }
 
 /**
+ * Reads `*( SEMI generic-param )` into a new Map, or gives the shared read-only empty Map when
+ * no parameter follows (most To, Contact and Request-URI values: no Map per parse for them).
+ * Throws SipParseError (400) with `what` on a malformed parameter.
+ */
+function readOptionalParams(c: Cursor, what: string): Params {
+  c.skipWs();
+  if (c.peek() !== SEMI) return emptyMap();
+  const params: Params = new Map();
+  if (!readParams(c, params)) throw badRequest(what);
+  return params;
+}
+
+/**
  * Parses a parameter list such as `;transport=tcp;lr` (the leading `;` is optional).
  *
  * @example
@@ -165,11 +184,11 @@ function paramIgnoreCase(params: Params, lowerName: string): string | null | und
 function readVia(c: Cursor): Via {
   // §25.1 via-parm = sent-protocol LWS sent-by *( SEMI via-params )
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
-  const protocolName = c.token();
+  const protocolName = interned(c.token());
   if (!protocolName || !c.eat(SLASH)) throw badRequest("Malformed Via");
-  const protocolVersion = c.token();
+  const protocolVersion = interned(c.token());
   if (!protocolVersion || !c.eat(SLASH)) throw badRequest("Malformed Via");
-  const transport = c.token().toUpperCase();
+  const transport = interned(c.token().toUpperCase());
   if (!transport) throw badRequest("Malformed Via");
   const beforeWs = c.i;
   c.skipWs();
@@ -195,7 +214,7 @@ function readVia(c: Cursor): Via {
     protocolName,
     protocolVersion,
     transport,
-    host: s.slice(hostStart, c.i),
+    host: interned(s.slice(hostStart, c.i)),
     params: new Map(),
   };
   const beforeColon = c.i;
@@ -306,7 +325,7 @@ function readNameAddr(c: Cursor, inList: boolean): NameAddr {
     c.i++;
     c.skipWs();
     if (c.done || c.peek() === COMMA) {
-      return { uri: STAR_URI, uriText: "*", params: new Map(), star: true };
+      return { uri: STAR_URI, uriText: "*", params: emptyMap(), star: true };
     }
     c.i = save;
   }
@@ -361,12 +380,16 @@ function readNameAddr(c: Cursor, inList: boolean): NameAddr {
     c.i = i;
   }
   if (uriText.length === 0) throw badRequest("Malformed name-addr");
-  const na: NameAddr = { uri: parseUri(uriText), uriText, params: new Map() };
-  if (displayName !== undefined) na.displayName = displayName;
-  if (!readParams(c, na.params)) throw badRequest("Malformed header parameter");
-  const tag = paramIgnoreCase(na.params, "tag");
-  if (tag) na.tag = tag;
-  return na;
+  const uri = parseUri(uriText);
+  const params = readOptionalParams(c, "Malformed header parameter");
+  const tag = paramIgnoreCase(params, "tag") || undefined;
+  // One literal per shape (keys uri, uriText, params, displayName, tag): the object is made
+  // with all its fields in place, without a separate store for fields added afterwards.
+  if (displayName === undefined) {
+    return tag === undefined ? { uri, uriText, params } : { uri, uriText, params, tag };
+  }
+  if (tag === undefined) return { uri, uriText, params, displayName };
+  return { uri, uriText, params, displayName, tag };
 }
 
 /**
@@ -441,7 +464,7 @@ export function parseCSeq(value: string): CSeq {
   const beforeWs = c.i;
   c.skipWs();
   const hasWs = c.i > beforeWs;
-  const method = c.token();
+  const method = interned(c.token());
   c.skipWs();
   if (!digits || !hasWs || !method || !c.done) throw badRequest("Malformed CSeq");
   let seq = 0;

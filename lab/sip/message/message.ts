@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { canonicalHeaderName, headerKey } from "./header_names.ts";
+import { canonicalHeaderName, headerKey, resolveHeaderName } from "./header_names.ts";
 import {
   type CSeq,
   type NameAddr,
@@ -77,16 +77,16 @@ export abstract class SipMessage {
 
   /** Appends a field (after any existing ones of the same name). */
   addHeader(name: string, value: string): this {
-    const key = headerKey(name);
-    this.headers.push({ key, name: canonicalHeaderName(key), value });
+    const { key, name: wireName } = resolveHeaderName(name);
+    this.headers.push({ key, name: wireName, value });
     this.#invalidate(key);
     return this;
   }
 
   /** Inserts a field before the first field of the same name, or at the top (Via, Record-Route). */
   prependHeader(name: string, value: string): this {
-    const key = headerKey(name);
-    const field = { key, name: canonicalHeaderName(key), value };
+    const { key, name: wireName } = resolveHeaderName(name);
+    const field = { key, name: wireName, value };
     const at = this.headers.findIndex((h) => h.key === key);
     this.headers.splice(at < 0 ? 0 : at, 0, field);
     this.#invalidate(key);
@@ -95,10 +95,10 @@ export abstract class SipMessage {
 
   /** Replaces every field of `name` with one field, kept at the first one's position. */
   setHeader(name: string, value: string): this {
-    const key = headerKey(name);
+    const { key, name: wireName } = resolveHeaderName(name);
     const at = this.headers.findIndex((h) => h.key === key);
     if (at < 0) return this.addHeader(name, value);
-    this.headers[at] = { key, name: canonicalHeaderName(key), value };
+    this.headers[at] = { key, name: wireName, value };
     for (let i = this.headers.length - 1; i > at; i--) {
       if (this.headers[i].key === key) this.headers.splice(i, 1);
     }

@@ -20,6 +20,7 @@ import { parseUnsigned } from "./header_values.ts";
 import { badRequest, SipParseError } from "./parse_error.ts";
 import { isSipUri } from "./uri.ts";
 import { copyBody } from "./body_copy.ts";
+import { interned } from "./interned.ts";
 import { CHAR_CLASS, CR, HTAB, isToken, LF, SP, TOKEN, WORD } from "./grammar.ts";
 
 export { SipParseError } from "./parse_error.ts";
@@ -245,9 +246,9 @@ function parseStartLine(text: string, lineEnd: number): ParsedHead {
     return { msg, fault: new SipParseError(400, "Bad Request - Malformed Request-Line", msg) };
   }
   const msg = new SipRequest(
-    text.slice(0, sp1),
+    interned(text.slice(0, sp1)),
     text.slice(sp1 + 1, sp2),
-    text.slice(sp2 + 1, lineEnd),
+    interned(text.slice(sp2 + 1, lineEnd)),
   );
   let fault: SipParseError | undefined;
   if (!isToken(msg.method)) fault = badRequest("Malformed Method");
@@ -264,7 +265,7 @@ function parseStartLine(text: string, lineEnd: number): ParsedHead {
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2). */
 function parseStatusLine(text: string, lineEnd: number): ParsedHead {
   const sp = text.indexOf(" ");
-  const version = sp < 0 || sp > lineEnd ? text.slice(0, lineEnd) : text.slice(0, sp);
+  const version = interned(sp < 0 || sp > lineEnd ? text.slice(0, lineEnd) : text.slice(0, sp));
   // Status-Code = 3DIGIT with a first digit 1-6 (§7.2, §21; RFC 4475 §3.1.2.19 bigcode).
   const codeEnd = sp + 4;
   const code = sp < 0 ? "" : text.slice(sp + 1, codeEnd);

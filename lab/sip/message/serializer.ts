@@ -31,6 +31,12 @@ function headText(msg: AnySipMessage): string {
 }
 
 /**
+ * Where messages with a body are assembled: reused, grown to the largest message seen, so a
+ * send allocates only its exact-size result (not a 3×-header-sized buffer per message).
+ */
+let scratch = new Uint8Array(4096);
+
+/**
  * Serializes a message to octets: UTF-8 header section followed by the body bytes.
  *
  * @example
@@ -41,11 +47,12 @@ function headText(msg: AnySipMessage): string {
 export function serializeMessage(msg: AnySipMessage): Uint8Array {
   const head = headText(msg);
   if (msg.body.length === 0) return encoder.encode(head);
-  // Header sections are ASCII almost always, so the UTF-8 size is at most 3× the length.
-  const out = new Uint8Array(head.length * 3 + msg.body.length);
-  const { written } = encoder.encodeInto(head, out);
-  out.set(msg.body, written);
-  return out.subarray(0, written + msg.body.length);
+  // UTF-8 needs at most 3 octets per UTF-16 unit of the header section.
+  const bound = head.length * 3 + msg.body.length;
+  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
+  const { written } = encoder.encodeInto(head, scratch);
+  scratch.set(msg.body, written);
+  return scratch.slice(0, written + msg.body.length);
 }
 
 /**

@@ -17,8 +17,13 @@ import {
   USER_UNRESERVED,
 } from "./grammar.ts";
 import type { Params } from "./header_values.ts";
+import { emptyMap } from "./empty_map.ts";
+import { interned } from "./interned.ts";
 
-/** sip: / sips: URI (§19.1.1). user/password are stored unescaped. */
+/**
+ * sip: / sips: URI (§19.1.1). user/password are stored unescaped. A parsed URI without
+ * parameters or headers holds the shared read-only empty Map there: copy before changing.
+ */
 export interface SipUri {
   scheme: "sip" | "sips";
   user?: string;
@@ -102,7 +107,7 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
     const rawUser = pc < 0 ? info : info.slice(0, pc);
     // §25.1 user = 1*( unreserved / escaped / user-unreserved ); tel-subscriber accepted alike.
     if (rawUser.length === 0) throw badRequest("Malformed URI user");
-    user = unescapePart(rawUser, UNRESERVED | USER_UNRESERVED, "Malformed URI user");
+    user = interned(unescapePart(rawUser, UNRESERVED | USER_UNRESERVED, "Malformed URI user"));
     if (pc >= 0) {
       password = unescapePart(
         info.slice(pc + 1),
@@ -117,16 +122,40 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
   if (q >= 0) end = q;
   let hostEnd = text.indexOf(";", hostStart);
   if (hostEnd < 0 || hostEnd > end) hostEnd = end;
-  const { host, port } = parseHostPort(text, hostStart, hostEnd);
-  const params: Params = new Map();
-  if (hostEnd < end) readUriParams(text, hostEnd, end, params);
-  const headers = new Map<string, string>();
-  if (q >= 0) readUriHeaders(text, q + 1, headers);
-  const uri: SipUri = { scheme, host, params, headers };
-  if (user !== undefined) uri.user = user;
-  if (password !== undefined) uri.password = password;
-  if (port !== undefined) uri.port = port;
-  return uri;
+  const hostPartEnd = scanHost(text, hostStart, hostEnd);
+  const host = interned(text.slice(hostStart, hostPartEnd));
+  const port = portAfterHost(text, hostPartEnd, hostEnd);
+  // No Map per URI for what is almost always absent: the shared read-only empty one stands in.
+  const params: Params = hostEnd < end ? readUriParams(text, hostEnd, end) : emptyMap();
+  const headers: Map<string, string> = q >= 0 ? readUriHeaders(text, q + 1) : emptyMap();
+  return sipUri(scheme, host, params, headers, user, password, port);
+}
+
+/**
+ * The SipUri object, written as one object literal per combination of optional fields (keys in
+ * the order scheme, host, params, headers, user, password, port): the object is created with
+ * all its fields in place instead of growing a separate property store for fields added later,
+ * which parsed messages would otherwise keep per URI for their lifetime.
+ */
+function sipUri(
+  scheme: "sip" | "sips",
+  host: string,
+  params: Params,
+  headers: Map<string, string>,
+  user: string | undefined,
+  password: string | undefined,
+  port: number | undefined,
+): SipUri {
+  if (user === undefined) {
+    if (port === undefined) return { scheme, host, params, headers };
+    return { scheme, host, params, headers, port };
+  }
+  if (password === undefined) {
+    if (port === undefined) return { scheme, host, params, headers, user };
+    return { scheme, host, params, headers, user, port };
+  }
+  if (port === undefined) return { scheme, host, params, headers, user, password };
+  return { scheme, host, params, headers, user, password, port };
 }
 
 /**
@@ -143,6 +172,14 @@ export function parseHostPort(
   start: number,
   end: number,
 ): { host: string; port?: number } {
+  const hostEnd = scanHost(text, start, end);
+  const host = text.slice(start, hostEnd);
+  const port = portAfterHost(text, hostEnd, end);
+  return port === undefined ? { host } : { host, port };
+}
+
+/** Validates the host starting at `start` (before `end`); returns the index just past it. */
+function scanHost(text: string, start: number, end: number): number {
   let i = start;
   if (text.charCodeAt(i) === 0x5b) {
     // IPv6reference = "[" IPv6address "]"
@@ -155,21 +192,23 @@ export function parseHostPort(
       if (!ok) throw badRequest("Malformed IPv6 reference");
     }
     if (close === i + 1) throw badRequest("Malformed IPv6 reference");
-    i = close + 1;
-  } else {
-    while (i < end) {
-      const c = text.charCodeAt(i);
-      // Hostnames are alphanum, "-" and "."; "_" is tolerated as many deployments use it.
-      if (c >= 128 || ((CHAR_CLASS[c] & HOST) === 0 && c !== 0x5f)) break;
-      i++;
-    }
-    if (i === start) throw badRequest("Malformed host");
+    return close + 1;
   }
-  const host = text.slice(start, i);
-  if (i === end) return { host };
-  if (text.charCodeAt(i) !== 0x3a) throw badRequest("Malformed host");
-  const port = parsePort(text, i + 1, end);
-  return { host, port };
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    // Hostnames are alphanum, "-" and "."; "_" is tolerated as many deployments use it.
+    if (c >= 128 || ((CHAR_CLASS[c] & HOST) === 0 && c !== 0x5f)) break;
+    i++;
+  }
+  if (i === start) throw badRequest("Malformed host");
+  return i;
+}
+
+/** The `":" port` between the host's end `at` and `end`; undefined when there is none. */
+function portAfterHost(text: string, at: number, end: number): number | undefined {
+  if (at === end) return undefined;
+  if (text.charCodeAt(at) !== 0x3a) throw badRequest("Malformed host");
+  return parsePort(text, at + 1, end);
 }
 
 function parsePort(text: string, start: number, end: number): number {
@@ -184,8 +223,12 @@ function parsePort(text: string, start: number, end: number): number {
   return n;
 }
 
-/** §25.1 uri-parameters = *( ";" uri-parameter ), uri-parameter = pname [ "=" pvalue ]. */
-function readUriParams(text: string, start: number, end: number, params: Params) {
+/**
+ * §25.1 uri-parameters = *( ";" uri-parameter ), uri-parameter = pname [ "=" pvalue ], read
+ * from `text[start] === ";"` to `end`.
+ */
+function readUriParams(text: string, start: number, end: number): Params {
+  const params: Params = new Map();
   let i = start;
   while (i < end) {
     // text[i] === ";"
@@ -205,10 +248,12 @@ function readUriParams(text: string, start: number, end: number, params: Params)
     params.set(name, value);
     i = next;
   }
+  return params;
 }
 
 /** §25.1 headers = "?" header *( "&" header ), header = hname "=" hvalue. */
-function readUriHeaders(text: string, start: number, headers: Map<string, string>) {
+function readUriHeaders(text: string, start: number): Map<string, string> {
+  const headers = new Map<string, string>();
   for (const part of text.slice(start).split("&")) {
     const eq = part.indexOf("=");
     if (eq <= 0) throw badRequest("Malformed URI header");
@@ -218,6 +263,7 @@ function readUriHeaders(text: string, start: number, headers: Map<string, string
     checkChars(value, UNRESERVED | HNV_UNRESERVED, "Malformed URI header");
     headers.set(name, value);
   }
+  return headers;
 }
 
 /** Checks every char is of `flags` or part of a valid `%HH` escape (§25.1 escaped). */
@@ -325,7 +371,6 @@ function parseTelUri(text: string, start: number): TelUri {
   if (end < 0) end = text.length;
   const number = text.slice(start, end);
   if (!/^\+?[0-9A-Fa-f*#().\-pPwW]+$/.test(number)) throw badRequest("Malformed tel URI");
-  const params: Params = new Map();
-  if (end < text.length) readUriParams(text, end, text.length, params);
+  const params: Params = end < text.length ? readUriParams(text, end, text.length) : emptyMap();
   return { scheme: "tel", number, params };
 }

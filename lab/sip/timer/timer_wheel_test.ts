@@ -161,3 +161,15 @@ Deno.test("host mode: an earlier timer pulls the host timer forward", async () =
   assert.equal(late.active, true);
   wheel.stop();
 });
+
+Deno.test("one shared callback serves many timers through its argument", () => {
+  const wheel = new TimerWheel({ mode: "virtual", resolutionMs: 1 });
+  const fired: string[] = [];
+  const fire = (name: string) => fired.push(`${name}@${wheel.now()}`);
+  wheel.schedule(30, fire, "B");
+  const cancelled = wheel.schedule(20, fire, "A");
+  wheel.schedule(10, fire, "E");
+  wheel.cancel(cancelled);
+  wheel.advance(50);
+  assert.deepEqual(fired, ["E@10", "B@30"]);
+});

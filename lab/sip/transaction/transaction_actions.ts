@@ -76,15 +76,28 @@ const TIMER_EVENT: Readonly<Record<TimerName, TransactionEvent>> = Object.freeze
   Trying: { type: "TIMER_TRYING" },
 });
 
+/**
+ * What each timer does when it fires: clear its slot and feed its event to the chart. One
+ * function per timer name, shared by every transaction (the wheel passes the record).
+ */
+const FIRE = Object.fromEntries(
+  (Object.keys(SLOT) as TimerName[]).map((timer) => {
+    const slot = SLOT[timer];
+    const event = TIMER_EVENT[timer];
+    const fire = (tx: TransactionRecord): void => {
+      tx[slot] = undefined;
+      tx.dispatch(event);
+    };
+    return [timer, fire];
+  }),
+) as Readonly<Record<TimerName, (tx: TransactionRecord) => void>>;
+
 function arm(tx: TransactionRecord, timer: TimerName, interval: number): void {
   const slot = SLOT[timer];
   const wheel = tx.host.wheel;
   const previous: TimerHandle | undefined = tx[slot];
   if (previous) wheel.cancel(previous);
-  tx[slot] = wheel.schedule(interval, () => {
-    tx[slot] = undefined;
-    tx.dispatch(TIMER_EVENT[timer]);
-  });
+  tx[slot] = wheel.schedule(interval, FIRE[timer], tx);
 }
 
 function responseOf(event: TransactionEvent) {

@@ -215,7 +215,10 @@ export class TransactionLayer {
    */
   receiveRequest(request: SipRequest, source: Destination): RequestOutcome {
     if (this.#stopped) throw new Error("TransactionLayer is stopped");
-    const existing = this.#matchServer(request);
+    // §17.2.3: branch + sent-by, computed once for matching, CANCEL targets and filing.
+    const via = request.topVia;
+    const base = hasMagicCookie(via.branch) ? serverBranchKey(via.branch, via) : undefined;
+    const existing = this.#matchServer(request, base);
     if (request.method === "ACK") {
       // §17.2.3: an ACK matches the INVITE transaction it acknowledges. Unmatched, it is the
       // ACK for a 2xx, which is the core's (§17.2.1, RFC 6026 §8.7). A matched ACK goes to the
@@ -240,10 +243,10 @@ export class TransactionLayer {
       executor,
       source,
     );
-    this.#fileServer(tx);
+    this.#fileServer(tx, base);
     executor.start(tx);
     if (request.method === "CANCEL") {
-      tx.cancels = this.#cancelTarget(request);
+      tx.cancels = this.#cancelTarget(request, base);
       if (!tx.cancels) {
         // §9.2: "If the UAS did not find a matching transaction for the CANCEL ..., it SHOULD
         // respond to the CANCEL with a 481 (Call Leg/Transaction Does Not Exist)."
@@ -297,11 +300,12 @@ export class TransactionLayer {
     return branch;
   }
 
-  /** §17.2.3: the server transaction a request (or ACK, or CANCEL) belongs to. */
-  #matchServer(request: SipRequest): ServerTransactionRecord | undefined {
-    const via = request.topVia;
-    if (hasMagicCookie(via.branch)) {
-      const base = serverBranchKey(via.branch, via);
+  /**
+   * §17.2.3: the server transaction a request (or ACK, or CANCEL) belongs to. `base` is the
+   * request's branch + sent-by key (undefined without the magic cookie).
+   */
+  #matchServer(request: SipRequest, base: string | undefined): ServerTransactionRecord | undefined {
+    if (base !== undefined) {
       if (request.method === "CANCEL") return this.#servers.get(`${base} CANCEL`);
       const method = transactionMethod(request);
       const tx = this.#servers.get(base);
@@ -314,11 +318,8 @@ export class TransactionLayer {
   }
 
   /** §9.2: the transaction a CANCEL cancels — any method but CANCEL and ACK. */
-  #cancelTarget(cancel: SipRequest): ServerTransactionRecord | undefined {
-    const via = cancel.topVia;
-    if (hasMagicCookie(via.branch)) {
-      return this.#servers.get(serverBranchKey(via.branch, via));
-    }
+  #cancelTarget(cancel: SipRequest, base: string | undefined): ServerTransactionRecord | undefined {
+    if (base !== undefined) return this.#servers.get(base);
     const bucket = this.#legacyServers.get(legacyBucketKey(cancel));
     return bucket?.find((tx) => legacyCancelMatches(tx.request, cancel));
   }
@@ -328,10 +329,8 @@ export class TransactionLayer {
    * (CANCEL with its own suffix, §9.2; a second method reusing a branch with its method);
    * RFC 2543 ones go to a Call-ID + CSeq bucket.
    */
-  #fileServer(tx: ServerTransactionRecord): void {
-    const via = tx.request.topVia;
-    if (hasMagicCookie(via.branch)) {
-      const base = serverBranchKey(via.branch, via);
+  #fileServer(tx: ServerTransactionRecord, base: string | undefined): void {
+    if (base !== undefined) {
       let key = base;
       if (tx.method === "CANCEL" || this.#servers.has(base)) key = `${base} ${tx.method}`;
       tx.key = key;

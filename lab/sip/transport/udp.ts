@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { parseMessage } from "../message/parser.ts";
+import { parseMessage, type ParseOptions } from "../message/parser.ts";
 import { serializeMessage } from "../message/serializer.ts";
+import { interned } from "../message/interned.ts";
 import { bareHost, sipHost } from "./address.ts";
 import type { Destination } from "./destination.ts";
 import { InboundDelivery } from "./inbound.ts";
@@ -53,7 +54,8 @@ export class UdpTransport implements SipTransport {
   readonly reliable = false;
   readonly #config: UdpTransportConfig;
   readonly #inbound: InboundDelivery;
-  readonly #maxSize: number;
+  /** Parser options with the size limit, built once rather than per datagram. */
+  readonly #parseOptions: ParseOptions;
   #socket: Deno.DatagramConn | undefined;
   #local: LocalAddress | undefined;
   #loop: Promise<void> | undefined;
@@ -62,7 +64,10 @@ export class UdpTransport implements SipTransport {
   constructor(config: UdpTransportConfig) {
     this.#config = config;
     this.#inbound = new InboundDelivery("udp", config.events, config.metrics);
-    this.#maxSize = config.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#parseOptions = {
+      ...config.parse,
+      maxSize: config.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    };
   }
 
   get local(): LocalAddress | undefined {
@@ -156,10 +161,14 @@ export class UdpTransport implements SipTransport {
       metrics.dropped("udp", "stun");
       return;
     }
-    const source: Destination = { protocol: "udp", host: sipHost(addr.hostname), port: addr.port };
+    const source: Destination = {
+      protocol: "udp",
+      host: interned(sipHost(addr.hostname)),
+      port: addr.port,
+    };
     let msg;
     try {
-      msg = parseMessage(datagram, { ...this.#config.parse, maxSize: this.#maxSize });
+      msg = parseMessage(datagram, this.#parseOptions);
     } catch (e) {
       this.#inbound.parseFailure(e, source);
       return;
@@ -169,7 +178,10 @@ export class UdpTransport implements SipTransport {
 }
 
 function isOnlyCrlf(data: Uint8Array): boolean {
-  for (const b of data) if (b !== 0x0d && b !== 0x0a) return false;
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i];
+    if (b !== 0x0d && b !== 0x0a) return false;
+  }
   return true;
 }
 

@@ -7,7 +7,7 @@
  */
 import { formatNameAddr, type NameAddr, parseNameAddr } from "../message/header_values.ts";
 import { SipRequest } from "../message/message.ts";
-import { newTag } from "../dialog/mod.ts";
+import { newTag, randomHex } from "../dialog/mod.ts";
 
 /** Options of {@link buildOutOfDialogRequest}. */
 export interface OutOfDialogRequestOptions {
@@ -49,10 +49,7 @@ const encoder = new TextEncoder();
 
 /** A Call-ID of 128 random bits in hex (§8.1.1.4: "globally unique ... over space and time"). */
 export function newCallId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
+  return randomHex(16);
 }
 
 /** A name-addr string from a URI or name-addr text, without a tag. */
@@ -78,9 +75,11 @@ export function buildOutOfDialogRequest(
 ): SipRequest {
   const to = party(opts.to);
   if (to.tag !== undefined) throw new Error("a request outside a dialog has no To tag (§8.1.1.2)");
-  const from = party(opts.from);
+  const parsedFrom = party(opts.from);
   // §8.1.1.3: "The From field MUST contain a new "tag" parameter, chosen by the UAC."
-  if (from.tag === undefined) from.params.set("tag", newTag());
+  const from = parsedFrom.tag !== undefined
+    ? parsedFrom
+    : { ...parsedFrom, params: new Map(parsedFrom.params).set("tag", newTag()) };
   const req = new SipRequest(method, opts.requestUri ?? to.uriText);
   // §8.1.1.6: Max-Forwards SHOULD be 70.
   req.addHeader("Max-Forwards", "70");
