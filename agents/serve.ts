@@ -7,6 +7,8 @@
  * - `serve uac --listen udp:127.0.0.1:5070 --target udp:127.0.0.1:5060 --rate <calls/s>
  *   --calls <n> [--hold <ms>] [--json] [--timeout <s>]` places `n` calls at `rate`, like SIPp's
  *   built-in `uac` with `-d`, then exits: 0 when every call completed, 1 otherwise.
+ * - `serve frontend --listen ... --domain <d> --users <n> [--seed <n>]` runs the registrar
+ *   (digest) for the lab's deterministic population (`lab population` prints it).
  *
  * Both first print `listening <proto>:<host>:<port>` once their endpoint is bound (before any
  * call is placed), so a harness can tell start-up from work; `serve uac --json` then prints its
@@ -25,6 +27,7 @@
 import { parseArgs } from "node:util";
 import { counterIn, histogramIn, MetricsRegistry } from "../lab/metrics/mod.ts";
 import { TimerWheel } from "../lab/sip/timer/mod.ts";
+import { serveFrontend } from "./frontend/serve_frontend.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 import { formatListenAddress, parseListenAddress } from "./sip_endpoint.ts";
 import { BasicCaller, type CallOutcome } from "./uac/caller.ts";
@@ -50,8 +53,10 @@ export async function serveAgent(argv: string[], io: ServeOutput = CONSOLE): Pro
         return await serveUas(rest, io);
       case "uac":
         return await serveUac(rest, io);
+      case "frontend":
+        return await serveFrontend(rest, io);
       default:
-        io.err(`lab serve: unknown agent '${agent}' (this build serves: uas, uac)`);
+        io.err(`lab serve: unknown agent '${agent}' (this build serves: uas, uac, frontend)`);
         return 2;
     }
   } catch (error) {

@@ -7,6 +7,7 @@
  * lab validate <scenario.yaml>...
  * lab report <run-dir>
  * lab serve <agent> --listen <udp|tcp|tls|ws|wss>:<host>:<port> [...]
+ * lab population --domain <d> --users <n> --format sipp-csv|kamailio|csv
  * ```
  *
  * `run` drives the fleet's drivers from `agents/mod.ts` (`defaultWorkloads()`,
@@ -33,6 +34,7 @@ import {
 import { loadScenario, ScenarioError, validateCommand } from "./scenario/mod.ts";
 import { defaultLabTarget, defaultWorkloads, fleetCharts } from "../agents/mod.ts";
 import { serveAgent } from "../agents/serve.ts";
+import { populationCommand } from "./runner/population_command.ts";
 import {
   type Dashboard,
   isLoopback,
@@ -61,7 +63,9 @@ commands:
   validate <file>...  check scenario files without running anything
   report <run-dir>    (re)make report.html of a results folder, finished or interrupted
   serve <agent> --listen <udp|tcp|tls|ws|wss>:<host>:<port> [...]
-                      run one lab agent on its own
+                      run one lab agent on its own (uas, uac, frontend)
+  population --domain <d> --users <n> --format sipp-csv|kamailio|csv [...]
+                      print the lab's deterministic users for SIPp, Kamailio or a CSV
 
 "deno task lab <command> --help" tells more about a command.
 `;
@@ -116,7 +120,10 @@ const SERVE_HELP = `usage: deno task lab serve <agent> --listen <transport>:<hos
 Run one lab agent on its own.
   uas   --listen <addr> [--ring <ms>]          answer calls like SIPp's built-in uas
   uac   --listen <addr> --target <addr> --rate <calls/s> --calls <n> [--hold <ms>] [--json]
-        place calls like SIPp's built-in uac, then exit (0 when every call completed)
+        [--ca <file>]   place calls like SIPp's built-in uac, then exit (0 when every call
+                        completed); --ca trusts the lab CA file a TLS/WSS uas printed
+  frontend --listen <addr> --domain <d> --users <n> [--seed <n>]
+        registrar with digest authentication for the lab's deterministic users
   addr: <udp|tcp|tls|ws|wss>:<host>:<port>; an IPv6 host goes in brackets: tcp:[::1]:5060
 `;
 
@@ -361,6 +368,11 @@ export async function main(args: readonly string[], io: CliOutput = stdio()): Pr
       return await report(rest, io);
     case "serve":
       return await serve(rest, io);
+    case "population":
+      return await populationCommand(rest, {
+        out: (line) => io.out(`${line}\n`),
+        err: (line) => io.err(`${line}\n`),
+      });
     case "help":
     case "--help":
     case "-h":
