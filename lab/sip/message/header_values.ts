@@ -184,10 +184,18 @@ function paramIgnoreCase(params: Params, lowerName: string): string | null | und
 function readVia(c: Cursor): Via {
   // §25.1 via-parm = sent-protocol LWS sent-by *( SEMI via-params )
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
-  const protocolName = interned(c.token());
-  if (!protocolName || !c.eat(SLASH)) throw badRequest("Malformed Via");
-  const protocolVersion = interned(c.token());
-  if (!protocolVersion || !c.eat(SLASH)) throw badRequest("Malformed Via");
+  let protocolName = "SIP";
+  let protocolVersion = "2.0";
+  if (c.s.startsWith("SIP/2.0/", c.i)) {
+    // The form every RFC 3261 element writes: no slicing, shared constants.
+    c.i += 8;
+    c.skipWs();
+  } else {
+    protocolName = interned(c.token());
+    if (!protocolName || !c.eat(SLASH)) throw badRequest("Malformed Via");
+    protocolVersion = interned(c.token());
+    if (!protocolVersion || !c.eat(SLASH)) throw badRequest("Malformed Via");
+  }
   const transport = interned(c.token().toUpperCase());
   if (!transport) throw badRequest("Malformed Via");
   const beforeWs = c.i;
@@ -292,6 +300,71 @@ export function parseViaList(value: string): Via[] {
     c.i++;
     c.skipWs();
   }
+}
+
+/**
+ * A copy of `via` with parameters set (RFC 3581 §4 `rport`, §18.2.1 `received`…): a parameter
+ * already present under any letter case keeps its spelling and place and takes the new value; a
+ * new one goes last under the name given. The convenience fields follow the parameters, exactly
+ * as parsing `formatVia(result)` would fill them, so the copy can stand for that parse.
+ *
+ * @example
+ * ```ts
+ * const top = parseViaList("SIP/2.0/UDP 10.1.1.1:4540;rport;branch=z9hG4bKx")[0];
+ * withViaParams(top, [["rport", "9988"], ["received", "192.0.2.1"]]).rport; // 9988
+ * ```
+ */
+export function withViaParams(
+  via: Via,
+  entries: ReadonlyArray<readonly [name: string, value: string | null]>,
+): Via {
+  const params: Params = new Map(via.params);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    let key = name;
+    for (const existing of params.keys()) {
+      if (existing.toLowerCase() === lower) {
+        key = existing;
+        break;
+      }
+    }
+    params.set(key, value);
+  }
+  const copy: Via = {
+    protocolName: via.protocolName,
+    protocolVersion: via.protocolVersion,
+    transport: via.transport,
+    host: via.host,
+    params,
+  };
+  if (via.port !== undefined) copy.port = via.port;
+  fillViaConveniences(copy);
+  return copy;
+}
+
+/**
+ * Where the first via-parm of a Via field value ends: at the first comma outside a quoted
+ * string (§7.3.1 comma-separated values), or at the end.
+ *
+ * @example
+ * ```ts
+ * firstViaParmEnd('SIP/2.0/UDP a;x="1,2", SIP/2.0/UDP b'); // 21
+ * ```
+ */
+export function firstViaParmEnd(field: string): number {
+  let quoted = false;
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x5c) i++; // quoted-pair
+      else if (c === 0x22) quoted = false;
+    } else if (c === 0x22) {
+      quoted = true;
+    } else if (c === 0x2c) {
+      return i;
+    }
+  }
+  return field.length;
 }
 
 /**

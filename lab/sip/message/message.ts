@@ -16,6 +16,8 @@
 import { canonicalHeaderName, headerKey, resolveHeaderName } from "./header_names.ts";
 import {
   type CSeq,
+  firstViaParmEnd,
+  formatVia,
   type NameAddr,
   parseCSeq,
   parseNameAddr,
@@ -128,6 +130,35 @@ export abstract class SipMessage {
     this.headers.splice(at, 1);
     this.#invalidate(key);
     return true;
+  }
+
+  /**
+   * Replaces the topmost via-parm with `via` (§18.2.1 `received`, RFC 3581 `rport`): the first
+   * Via field becomes `formatVia(via)` followed by its other values, placed as
+   * `removeFirstHeader` then `prependHeader` would. `via` must be what parsing its own
+   * formatting gives (`withViaParams` makes such copies): when the Vias were parsed already,
+   * it takes the top place in that view and nothing is parsed again. Throws without a Via.
+   */
+  replaceTopVia(via: Via): void {
+    const field = this.#first("via");
+    if (field === undefined) throw new Error("missing Via");
+    const parsed = this.#vias;
+    this.removeFirstHeader("via");
+    this.prependHeader("via", formatVia(via) + field.slice(firstViaParmEnd(field)));
+    if (parsed !== undefined && parsed.length > 0) this.#vias = [via, ...parsed.slice(1)];
+  }
+
+  /**
+   * Appends every Via field of `source`, in order (§8.2.6.2: a response's Vias equal its
+   * request's, in the same order). When this message had no Via and `source` has its Vias
+   * parsed, the parsed values are shared rather than parsed again (they are read-only views).
+   */
+  copyVias(source: SipMessage): this {
+    const hadVia = this.#first("via") !== undefined;
+    for (const h of source.headers) if (h.key === "via") this.addHeader("Via", h.value);
+    const parsed = source.#vias;
+    if (!hadVia && parsed !== undefined) this.#vias = parsed.slice();
+    return this;
   }
 
   /** Call-ID (§20.8). Throws when absent. */

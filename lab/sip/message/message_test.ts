@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SipRequest, SipResponse } from "./message.ts";
 import type { SipUri } from "./uri.ts";
+import { firstViaParmEnd, formatVia, parseViaList, withViaParams } from "./header_values.ts";
 
 function invite(): SipRequest {
   return new SipRequest("INVITE", "sip:bob@biloxi.example.com")
@@ -60,4 +61,63 @@ Deno.test("SipResponse carries status, reason and version", () => {
   assert.equal(r.kind, "response");
   assert.equal(r.version, "SIP/2.0");
   assert.equal(r.body.length, 0);
+});
+
+Deno.test("replaceTopVia: the first via-parm is rewritten, the parsed view agrees with a parse", () => {
+  const m = new SipRequest("INVITE", "sip:bob@biloxi.example.com")
+    .addHeader("Max-Forwards", "70")
+    .addHeader("Via", 'SIP/2.0/udp 10.1.1.1:4540;rport;x="a,b" , SIP/2.0/TCP b.example.com')
+    .addHeader("Via", "SIP/2.0/UDP c.example.com;branch=z9hG4bKc");
+  const stamped = withViaParams(m.topVia, [["rport", "9988"], ["received", "192.0.2.1"]]);
+  m.replaceTopVia(stamped);
+  assert.deepEqual(m.headerValues("via"), [
+    'SIP/2.0/UDP 10.1.1.1:4540;rport=9988;x="a,b";received=192.0.2.1, SIP/2.0/TCP b.example.com',
+    "SIP/2.0/UDP c.example.com;branch=z9hG4bKc",
+  ]);
+  assert.deepEqual(m.headers.map((h) => h.key), ["max-forwards", "via", "via"]);
+  const single = new SipRequest("OPTIONS", "sip:a@b").addHeader("Max-Forwards", "70")
+    .addHeader("v", "SIP/2.0/UDP h;branch=z9hG4bK9");
+  single.replaceTopVia(withViaParams(single.topVia, [["received", "192.0.2.7"]]));
+  assert.deepEqual(
+    single.headers.map((h) => [h.name, h.value]),
+    [["Via", "SIP/2.0/UDP h;branch=z9hG4bK9;received=192.0.2.7"], ["Max-Forwards", "70"]],
+    "a lone Via goes to the top, as removeFirstHeader + prependHeader would put it",
+  );
+  assert.equal(m.topVia, stamped, "the view kept, not parsed again");
+  const reparsed = parseViaList(m.headerValues("via").join(", "));
+  assert.deepEqual(m.vias, reparsed);
+  assert.equal(m.topVia.rport, 9988);
+  assert.equal(m.topVia.received, "192.0.2.1");
+  assert.throws(() => new SipRequest("OPTIONS", "sip:a@b").replaceTopVia(stamped), /missing Via/);
+});
+
+Deno.test("withViaParams: existing names keep spelling and place; conveniences follow", () => {
+  const top = parseViaList("SIP/2.0/UDP h:5060;RPort;branch=z9hG4bK1;ttl=3")[0];
+  const v = withViaParams(top, [["rport", "7000"], ["branch", "z9hG4bK2"], ["maddr", "m"]]);
+  assert.deepEqual([...v.params], [
+    ["RPort", "7000"],
+    ["branch", "z9hG4bK2"],
+    ["ttl", "3"],
+    ["maddr", "m"],
+  ]);
+  assert.deepEqual(v, parseViaList(formatVia(v))[0]);
+  assert.equal(top.branch, "z9hG4bK1", "the original is untouched");
+  assert.equal(top.rport, null);
+  assert.equal(firstViaParmEnd('SIP/2.0/UDP a;x="1,2", SIP/2.0/UDP b'), 21);
+  assert.equal(firstViaParmEnd("SIP/2.0/UDP a"), 13);
+});
+
+Deno.test("copyVias: values in order; a Via-less message shares the parsed views", () => {
+  const req = invite().addHeader("v", "SIP/2.0/TCP b.example.com;branch=z9hG4bK2");
+  assert.equal(req.vias.length, 2); // parsed, as the parser leaves a received request
+  const res = new SipResponse(200, "OK").copyVias(req);
+  assert.deepEqual(res.headerValues("via"), req.headerValues("via"));
+  assert.equal(res.headers[0].name, "Via");
+  assert.deepEqual(res.vias, parseViaList(res.headerValues("via").join(",")));
+  assert.equal(res.topVia, req.topVia, "shared, not parsed again");
+  const unparsed = invite();
+  const fresh = new SipResponse(180, "Ringing").copyVias(unparsed);
+  assert.equal(fresh.topVia.branch, "z9hG4bK1", "parsed on demand when the source had no view");
+  const twice = new SipResponse(200, "OK").copyVias(req).copyVias(unparsed);
+  assert.deepEqual(twice.vias.map((v) => v.branch), ["z9hG4bK1", "z9hG4bK2", "z9hG4bK1"]);
 });

@@ -24,7 +24,7 @@ export function buildLocalResponse(
 ): SipResponse {
   const res = new SipResponse(status, reason);
   // §8.2.6.2: Via header field values MUST equal the request's, in the same order.
-  for (const via of request.headerValues("via")) res.addHeader("Via", via);
+  res.copyVias(request);
   res.addHeader("From", requiredHeader(request, "from"));
   const to = requiredHeader(request, "to");
   // §8.2.6.2: the UAS MUST add a To tag when the request had none (except for 100 Trying).

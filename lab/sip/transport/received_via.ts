@@ -14,7 +14,7 @@
  * @module
  */
 import type { SipRequest } from "../message/message.ts";
-import { formatVia, type Params } from "../message/header_values.ts";
+import { withViaParams } from "../message/header_values.ts";
 import { bareHost, isIpLiteral, sameHost, sipHost } from "./address.ts";
 import type { Destination } from "./destination.ts";
 
@@ -31,51 +31,20 @@ import type { Destination } from "./destination.ts";
  * ```
  */
 export function stampReceivedVia(req: SipRequest, source: Destination): boolean {
-  const field = req.header("via");
-  if (field === undefined) return false;
+  if (req.header("via") === undefined) return false;
   // The message caches its parsed Vias (the parser filled the cache): deciding costs no parse.
   const top = req.topVia;
   const fillRport = top.rport === null;
   const foreign = !isIpLiteral(top.host) || !sameHost(top.host, source.host);
   if (!fillRport && !foreign) return false;
-  const end = firstViaParmEnd(field);
-  const via = { ...top, params: new Map(top.params) };
   // RFC 3581 §4: "rport" gets the source port; the received parameter follows §18.2.1.
-  if (fillRport) setParam(via.params, "rport", String(source.port));
   // §20.42 via-received = "received" EQUAL (IPv4address / IPv6address): no brackets.
-  setParam(via.params, "received", bareHost(sipHost(source.host)));
-  req.removeFirstHeader("via");
-  req.prependHeader("via", formatVia(via) + field.slice(end));
+  const received: [string, string] = ["received", bareHost(sipHost(source.host))];
+  const stamped = withViaParams(
+    top,
+    fillRport ? [["rport", String(source.port)], received] : [received],
+  );
+  // Only the top via-parm is rewritten; the parsed view follows without a second parse.
+  req.replaceTopVia(stamped);
   return true;
-}
-
-/** Replaces a parameter's value under its existing spelling, or appends it. */
-function setParam(params: Params, lowerName: string, value: string) {
-  for (const name of params.keys()) {
-    if (name.toLowerCase() === lowerName) {
-      params.set(name, value);
-      return;
-    }
-  }
-  params.set(lowerName, value);
-}
-
-/**
- * Index of the comma that ends the first via-parm of a Via field (§7.3.1 comma lists), or the
- * field's length. Commas inside quoted parameter values do not count.
- */
-function firstViaParmEnd(field: string): number {
-  let quoted = false;
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i);
-    if (quoted) {
-      if (c === 0x5c) i++; // quoted-pair
-      else if (c === 0x22) quoted = false;
-    } else if (c === 0x22) {
-      quoted = true;
-    } else if (c === 0x2c) {
-      return i;
-    }
-  }
-  return field.length;
 }

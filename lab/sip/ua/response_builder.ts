@@ -42,7 +42,7 @@ export function buildResponse(
 ): SipResponse {
   const res = new SipResponse(status, reason);
   // §8.2.6.2: the Via values MUST equal the request's, in the same order.
-  for (const via of request.headerValues("via")) res.addHeader("Via", via);
+  res.copyVias(request);
   const from = request.header("from");
   if (from !== undefined) res.addHeader("From", from);
   const to = request.header("to");
