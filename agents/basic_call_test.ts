@@ -63,6 +63,7 @@ for (const protocol of ["udp", "tcp"] as const) {
       completed: 50,
       cancelled: 0,
       failed: 0,
+      refused: 0,
       active: 0,
     });
     assert.equal(callerActive, 0);

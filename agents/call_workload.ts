@@ -3,7 +3,8 @@
  * §15) to the lab UAS, to a URI pattern, or (with a front end, issue 3) to another user. One
  * {@link BasicCaller} endpoint serves every user of the workload. For the live dashboard the
  * driver reports its calls per state of the caller's chart (`uacCall`) and keeps each recently
- * active user's last calls for the drill-down ({@link CallUserLog}).
+ * active user's call state, last transactions and (while inspected) messages for the
+ * drill-down ({@link CallUserLog}). A failed call's ms-diagnostics goes into its outcome.
  *
  * @example
  * ```ts
@@ -79,13 +80,20 @@ class CallDriver implements WorkloadDriver {
   startIteration(user: PopulationUser, done: (o: IterationOutcome) => void): void {
     if (this.#stopped) return;
     const logged = this.users.started(user.name);
-    this.caller.call(
+    const handle = this.caller.call(
       { aor: user.aor, displayName: user.displayName, calleeUri: this.target.calleeUri(user) },
       (outcome) => {
         this.users.ended(user.name, logged, outcome);
-        done({ ok: outcome.ok, status: outcome.status, reason: outcome.reason });
+        done({
+          ok: outcome.ok,
+          status: outcome.status,
+          reason: outcome.reason,
+          ...(outcome.diagnostics === undefined ? {} : { diagnostics: outcome.diagnostics }),
+        });
       },
+      logged,
     );
+    logged.attach(handle);
   }
 
   async stop(): Promise<void> {

@@ -71,7 +71,7 @@ Deno.test("call workload: calls per state of both charts each second, users' rec
     const detail = live?.users?.inspect(listedDuringRun[0]);
     assert.match(detail?.id ?? "", /^caller\d{4}$/);
     assert.equal(detail?.machine, "uacCall");
-    assert.equal(detail?.state, "idle");
+    assert.equal(detail?.state, "completed");
     const call = detail?.recent.transactions[0];
     assert.equal(call?.method, "INVITE");
     assert.equal(call?.status, 200);

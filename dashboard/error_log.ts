@@ -12,8 +12,11 @@ import type { ErrorCount, ErrorExample, ErrorSource } from "./control.ts";
 export interface ErrorRecord {
   /** Final SIP status, or `timeout` / `transport` when there was none. */
   readonly status: number | string;
-  /** The ms-diagnostics (or ms-diagnostics-public) header value of the response, if any. */
-  readonly diagnostics?: string;
+  /**
+   * The response's ms-diagnostics (or ms-diagnostics-public): the header value, or its code and
+   * reason already parsed (an iteration outcome's `diagnostics`).
+   */
+  readonly diagnostics?: string | Diagnostics;
   readonly method?: string;
   readonly user?: string;
   /** What happened, in a line. */
@@ -88,9 +91,14 @@ export class ErrorLog implements ErrorSource {
 
   record(error: ErrorRecord): void {
     const status = String(error.status);
-    const diagnostics = error.diagnostics === undefined
+    const diagnostics = typeof error.diagnostics === "string"
+      ? parseDiagnostics(error.diagnostics)
+      : error.diagnostics === undefined
       ? undefined
-      : parseDiagnostics(error.diagnostics);
+      : {
+        code: error.diagnostics.code,
+        ...(error.diagnostics.reason === undefined ? {} : { reason: error.diagnostics.reason }),
+      };
     const key = diagnostics === undefined ? status : `${status} ${diagnostics.code}`;
     const counted = this.#counts.get(key);
     if (counted !== undefined) counted.count++;

@@ -36,3 +36,15 @@ Deno.test("ErrorLog: counts by status and code, keeps the latest examples newest
   assert.equal(new ErrorLog().latest(5).length, 0);
   assert.throws(() => new ErrorLog({ keep: 0 }), RangeError);
 });
+
+Deno.test("ErrorLog: diagnostics already parsed (an iteration outcome's) count with the header's", () => {
+  const log = new ErrorLog({ clock: () => 5 });
+  log.record({ status: 503, diagnostics: { code: "17000", reason: "Server overloaded" } });
+  log.record({ status: 503, diagnostics: '17000;reason="Server overloaded";source="uas"' });
+  assert.deepEqual(log.counts(), [
+    { status: "503", code: "17000", reason: "Server overloaded", count: 2 },
+  ]);
+  assert.deepEqual(log.latest(1), [
+    { at: 5, status: "503", code: "17000", reason: "Server overloaded" },
+  ]);
+});

@@ -99,6 +99,7 @@ export class RunDashboard {
     this.errors.record({
       // No final status: the call timed out or its transport failed (the reason says which).
       status: failure.status ?? "none",
+      ...(failure.diagnostics === undefined ? {} : { diagnostics: failure.diagnostics }),
       user: failure.user,
       text: `${failure.workload}: ${failure.reason ?? "failed"}`,
       at: failure.at,

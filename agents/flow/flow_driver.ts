@@ -3,12 +3,15 @@
  * iteration (SIPp's single socket), and the demultiplexing of what arrives to the iterations
  * by Call-ID. A request with an unknown Call-ID starts a call for the oldest iteration still
  * waiting for one (a flow that begins with `expect INVITE`, SIPp `uas` style); anything else
- * unknown is counted as a stray and discarded, as SIPp does.
+ * unknown is counted as a stray and discarded, as SIPp does. For the live dashboard it reports
+ * its iterations per step (`stateCounts`) and keeps recent users' steps, transactions and
+ * messages ({@link FlowUserLog}).
  *
  * @module
  */
 import type {
   IterationOutcome,
+  MachineStateCounts,
   PopulationUser,
   WorkloadDriver,
 } from "../../lab/runner/workload.ts";
@@ -25,6 +28,7 @@ import {
 import { FlowIteration, type FlowRuntime } from "./flow_iteration.ts";
 import type { FlowMetrics } from "./flow_metrics.ts";
 import type { RetransmitSettings } from "./retransmission.ts";
+import { FlowUserLog } from "./flow_users.ts";
 
 /** Everything {@link FlowDriver.open} needs. */
 export interface FlowDriverSetup {
@@ -45,6 +49,8 @@ export interface FlowDriverSetup {
   readonly localHost: string;
   /** Local port to bind, the same for every protocol (0: any free one each). */
   readonly localPort: number;
+  /** The name its iterations' states are reported under (default `flow`). */
+  readonly machine?: string;
 }
 
 /** True when the first message step of the program is an expect: the peer starts the call. */
@@ -64,6 +70,8 @@ function waitsForCall(program: FlowProgram): boolean {
  * ```
  */
 export class FlowDriver implements WorkloadDriver {
+  /** Recent users: where their iteration is, their transactions and (inspected) messages. */
+  readonly users: FlowUserLog;
   readonly #setup: FlowDriverSetup;
   readonly #manager: TransportManager;
   readonly #locals = new Map<TransportProtocol, LocalAddress>();
@@ -80,6 +88,7 @@ export class FlowDriver implements WorkloadDriver {
 
   private constructor(setup: FlowDriverSetup, manager: TransportManager) {
     this.#setup = setup;
+    this.users = new FlowUserLog(setup.machine ?? "flow");
     this.#manager = manager;
     this.#waitsForCall = waitsForCall(setup.program);
     this.#runtime = {
@@ -138,16 +147,32 @@ export class FlowDriver implements WorkloadDriver {
     return this.#locals.get(protocol);
   }
 
+  /** Iterations per step (`expect 2:180`, `pause 4:pause`, `lingering`) under the machine name. */
+  stateCounts(): MachineStateCounts {
+    const counts: Record<string, number> = {};
+    for (const iteration of this.#callIds.keys()) {
+      const state = iteration.stateName;
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return { [this.users.machine]: counts };
+  }
+
   startIteration(user: PopulationUser, done: (outcome: IterationOutcome) => void): void {
     if (this.#stopped) return;
     this.#active++;
     let reported = false;
-    const iteration = new FlowIteration(this.#runtime, user, ++this.#callNumber, (outcome) => {
+    let iteration: FlowIteration | undefined = undefined;
+    const activity = this.users.started(user.name, () => iteration?.stateName ?? "running");
+    iteration = new FlowIteration(this.#runtime, user, ++this.#callNumber, (outcome) => {
       if (reported || this.#stopped) return;
       reported = true;
       this.#active--;
+      this.users.ended(
+        user.name,
+        outcome.ok ? "completed" : `failed${outcome.status ? ` ${outcome.status}` : ""}`,
+      );
       done(outcome);
-    });
+    }, activity);
     this.#callIds.set(iteration, []);
     if (this.#waitsForCall) this.#unclaimed.add(iteration);
     try {
@@ -159,6 +184,7 @@ export class FlowDriver implements WorkloadDriver {
       if (!reported) {
         reported = true;
         this.#active--;
+        this.users.ended(user.name, "failed");
         done({ ok: false, reason: `flow runtime error: ${errorText(error)}` });
       }
     }

@@ -15,12 +15,20 @@
  * - `pause` waits on the run's timer wheel; a message arriving meanwhile that is not a
  *   retransmission is unexpected.
  *
+ * A failure on a response carrying `ms-diagnostics` reports its code and reason in the outcome
+ * (MS-OCER §2.2.1). An optional {@link FlowActivity} hears every message for the drill-down.
+ *
  * When the iteration ends, its Call-ID stays known for a short linger time (UDP only) so that
  * late retransmissions of the peer are still answered instead of counted as strays.
  *
  * @module
  */
-import type { IterationOutcome, PopulationUser } from "../../lab/runner/workload.ts";
+import type {
+  IterationOutcome,
+  OutcomeDiagnostics,
+  PopulationUser,
+} from "../../lab/runner/workload.ts";
+import { readDiagnostics } from "../../lab/protocols/ocer/message_diagnostics.ts";
 import {
   captureVariables,
   createSampler,
@@ -39,7 +47,13 @@ import {
   type TransportProtocol,
 } from "../../lab/sip/transport/mod.ts";
 import { CallKeywords } from "./call_keywords.ts";
-import { describeExpectation, type FlowMetrics, type FlowOutcome } from "./flow_metrics.ts";
+import {
+  describeExpectation,
+  type FlowMetrics,
+  type FlowOutcome,
+  stepLabel,
+} from "./flow_metrics.ts";
+import type { FlowActivity } from "./flow_users.ts";
 import { describeOutgoing, type OutgoingFacts, templateStart } from "./outgoing.ts";
 import { receivedKey } from "./received_identity.ts";
 import {
@@ -134,6 +148,7 @@ export class FlowIteration {
   readonly #sentAt = new Map<string, number>();
   readonly #pauseSamplers = new Map<number, () => number>();
   readonly #call: CallKeywords;
+  readonly #activity: FlowActivity | undefined;
   #claimed = false;
   #phase: Phase = "running";
   #position = 0;
@@ -152,7 +167,9 @@ export class FlowIteration {
     user: PopulationUser,
     callNumber: number,
     done: (outcome: IterationOutcome) => void,
+    activity?: FlowActivity,
   ) {
+    this.#activity = activity;
     this.#runtime = runtime;
     this.#user = user;
     this.#done = done;
@@ -164,6 +181,21 @@ export class FlowIteration {
   /** The Call-ID of `[call_id]`. */
   get callId(): string {
     return this.#call.callId;
+  }
+
+  /**
+   * Where the iteration is, for the live state chart: `expect 2:180`, `pause 4:pause`,
+   * `lingering` (ended, answering late retransmissions), `running` or `ended`.
+   */
+  get stateName(): string {
+    switch (this.#phase) {
+      case "waiting":
+        return `expect ${stepLabel(this.#runtime.program, this.#waitIndex)}`;
+      case "pausing":
+        return `pause ${stepLabel(this.#runtime.program, this.#position)}`;
+      default:
+        return this.#phase;
+    }
   }
 
   /** True while the iteration is waiting at an expect step. */
@@ -207,6 +239,7 @@ export class FlowIteration {
       return;
     }
     this.#received.set(key, undefined);
+    this.#activity?.received(message, text);
     const index = this.#phase === "waiting"
       ? matchIncoming(this.#runtime.program, this.#waitIndex, message)
       : undefined;
@@ -378,6 +411,7 @@ export class FlowIteration {
     }
     const bytes = encoder.encode(text);
     const facts = describeOutgoing(bytes);
+    this.#activity?.sent(text, facts);
     if (!this.#claimed) {
       this.#claimed = true;
       runtime.claimed(this);
@@ -526,6 +560,7 @@ export class FlowIteration {
       "unexpected",
       `unexpected ${startLine(text)} ${where}\n${clip(text)}`,
       message.kind === "response" ? message.status : undefined,
+      diagnosticsOf(message),
     );
   }
 
@@ -546,15 +581,18 @@ export class FlowIteration {
     return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} or ${parts.at(-1)}` : parts[0];
   }
 
-  #fail(outcome: Exclude<FlowOutcome, "completed">, reason: string, status?: number): void {
-    this.#finish(
-      outcome,
-      status === undefined ? { ok: false, reason } : {
-        ok: false,
-        status,
-        reason,
-      },
-    );
+  #fail(
+    outcome: Exclude<FlowOutcome, "completed">,
+    reason: string,
+    status?: number,
+    diagnostics?: OutcomeDiagnostics,
+  ): void {
+    this.#finish(outcome, {
+      ok: false,
+      ...(status === undefined ? {} : { status }),
+      reason,
+      ...(diagnostics === undefined ? {} : { diagnostics }),
+    });
   }
 
   #finish(outcome: FlowOutcome, result: IterationOutcome): void {
@@ -609,4 +647,12 @@ function clip(text: string): string {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The ms-diagnostics (or public form) of a response, MS-OCER §2.2.1; unparsable as absent. */
+function diagnosticsOf(message: AnySipMessage): OutcomeDiagnostics | undefined {
+  if (message.kind !== "response") return undefined;
+  const found = readDiagnostics(message) ?? readDiagnostics(message, "ms-diagnostics-public");
+  if (found === undefined) return undefined;
+  return { code: [found.errorId, ...found.subErrorIds].join("."), reason: found.reason };
 }

@@ -11,9 +11,16 @@ import { fixedLabTarget, flowHarness, flowScenarioYaml } from "./test_support.ts
 const EXAMPLE = fileURLToPath(new URL("../../scenarios/flow-options.yaml", import.meta.url));
 
 /** The lab UAS on `protocol`, as a running lab target. */
-async function labUas(protocol: "udp" | "tcp"): Promise<RunningLabAgents & { uas: UasAgent }> {
+async function labUas(
+  protocol: "udp" | "tcp",
+  maxCalls?: number,
+): Promise<RunningLabAgents & { uas: UasAgent }> {
   const wheel = new TimerWheel({ resolutionMs: 1 });
-  const uas = await UasAgent.start({ listen: { protocol, host: "127.0.0.1", port: 0 }, wheel });
+  const uas = await UasAgent.start({
+    listen: { protocol, host: "127.0.0.1", port: 0 },
+    wheel,
+    maxCalls,
+  });
   return {
     uas,
     addresses: { uas: uas.address },
@@ -99,5 +106,51 @@ Deno.test("scenarios/flow-options.yaml runs against the lab UAS", async () => {
   } finally {
     await lab.stop();
     await Deno.remove(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("flow: a refusal's ms-diagnostics in the outcome; steps per state; the user drill-down", async () => {
+  const lab = await labUas("udp", 0); // a UAS at capacity: every INVITE refused 503
+  const target = ["  kind: lab", "  transport: udp", "  agents:", "    uas: { count: 1 }"].join(
+    "\n",
+  );
+  const flow = `  name: refused-call
+  steps:
+    - send: |
+        INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+        From: <sip:[user]@[domain]>;tag=[from_tag]
+        To: <sip:[service]@[remote_ip]:[remote_port]>
+        Call-ID: [call_id]
+        CSeq: [cseq] INVITE
+        Contact: <sip:[user]@[local_ip]:[local_port]>
+        Max-Forwards: 70
+        Content-Length: [len]
+    - expect: 100
+      optional: true
+    - expect: 200
+      timeout: 2s`;
+  const harness = await flowHarness(flowScenarioYaml(target, flow), {}, lab);
+  try {
+    const running = harness.run(0);
+    const user = harness.driver.users.list(1)[0];
+    // Looked at before the answer: its messages are kept from now on.
+    assert.equal(harness.driver.users.inspect(user)?.state, "expect 1:100");
+    assert.deepEqual(harness.driver.stateCounts(), { "flow:refused-call": { "expect 1:100": 1 } });
+    const outcome = await running;
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.status, 503);
+    assert.deepEqual(outcome.diagnostics, { code: "17000", reason: "Server overloaded" });
+    const detail = harness.driver.users.inspect(user);
+    assert.equal(detail?.machine, "flow:refused-call");
+    assert.equal(detail?.state, "failed 503");
+    assert.deepEqual(detail?.recent.transactions.map((t) => [t.direction, t.method, t.status]), [
+      ["out", "INVITE", 503],
+    ]);
+    assert.equal(detail?.recent.messages.at(-1)?.summary, "SIP/2.0 503 Service Unavailable");
+    assert.equal(lab.uas.counts.refused, 1);
+  } finally {
+    await harness.close();
+    await lab.stop();
   }
 });

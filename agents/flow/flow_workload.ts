@@ -122,6 +122,7 @@ export function flowWorkload(options: FlowOptions = {}): WorkloadFactory {
         protocols,
         localHost: bareHost(options.localHost ?? localHostFor(remote.host)),
         localPort: options.localPort ?? 0,
+        machine: `flow:${workload.name}`,
       });
     },
   };

@@ -1,7 +1,10 @@
 /**
  * The lab UAC: places basic calls from many simulated users through one endpoint (one socket,
  * like SIPp), each call a plain object driven by the compiled {@link basicCallUacChart}.
- * Outcomes go to the RFC 6076 KPIs of the metrics registry and to the caller's callback.
+ * Outcomes go to the RFC 6076 KPIs of the metrics registry and to the caller's callback, with
+ * the failing response's `ms-diagnostics` when it had one (MS-OCER §2.2.1). A call can be
+ * watched: {@link BasicCaller.call} returns a handle whose `state` is the call's chart state, and
+ * an optional {@link CallTrace} hears of each message the call sends and receives.
  *
  * @example
  * ```ts
@@ -16,7 +19,8 @@
  * @module
  */
 import { ChartExecutor, type ChartInstance } from "../../lab/statechart/mod.ts";
-import type { SipResponse } from "../../lab/sip/message/mod.ts";
+import type { SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
+import { readDiagnostics } from "../../lab/protocols/ocer/message_diagnostics.ts";
 import type { Dialog } from "../../lab/sip/dialog/mod.ts";
 import { type TimerHandle, TimerWheel } from "../../lab/sip/timer/mod.ts";
 import type { Destination } from "../../lab/sip/transaction/mod.ts";
@@ -46,6 +50,32 @@ export interface CallOutcome {
   reason?: string;
   /** INVITE sent → 2xx received, when answered. */
   setupMs?: number;
+  /** The failing response's ms-diagnostics (or ms-diagnostics-public), when it had one. */
+  diagnostics?: { code: string; reason?: string };
+}
+
+/**
+ * Hears what one call sends and receives, at the call's level (the drill-down of the call
+ * workload). The ACK of a 2xx and the answer to a BYE from the far end are the core's
+ * (§13.2.2.4, §15.1.2) and not reported.
+ */
+export interface CallTrace {
+  /** The INVITE left (§13.2.1), as sent. */
+  inviteSent(invite: SipRequest): void;
+  /** A provisional or final response to the INVITE (a locally made 408/503 included). */
+  inviteResponse(response: SipResponse): void;
+  /** This side hung up: a BYE to `target` left (§15.1.1). */
+  byeSent(target: string): void;
+  /** The BYE this side sent ended (answered, or its transaction gave up). */
+  byeEnded(): void;
+  /** The far end hung up (its BYE arrived, §15.1.2). */
+  byeReceived(): void;
+}
+
+/** A call in progress, as {@link BasicCaller.call} returns it. */
+export interface CallHandle {
+  /** The call's state in {@link basicCallUacChart} (`ringing`, `connected`, `completed`…). */
+  readonly state: string;
 }
 
 /** RFC 6076 KPI recorder; `MetricsRegistry.kpi` fits. */
@@ -82,6 +112,7 @@ interface UacCall extends ChartInstance, RequestCallbacks {
   readonly caller: BasicCaller;
   readonly user: CallingUser;
   readonly done: (outcome: CallOutcome) => void;
+  readonly trace: CallTrace | undefined;
   callId: string;
   sentAt: number;
   answeredAt: number;
@@ -107,7 +138,8 @@ const executor = new ChartExecutor<UacCall, UacCallEvent>(basicCallUacChart.prov
 }));
 
 /** Events for the callbacks the core calls on a call's INVITE. */
-function onProvisional(this: UacCall): void {
+function onProvisional(this: UacCall, res: SipResponse): void {
+  this.trace?.inviteResponse(res);
   executor.send(this, { type: "PROVISIONAL" });
 }
 
@@ -118,6 +150,7 @@ function onFinal(
   sent: OutgoingRequest,
 ): void {
   this.final = res;
+  this.trace?.inviteResponse(res);
   if (res.status >= 200 && res.status < 300) {
     if (this.dialog !== undefined && dialog !== this.dialog) {
       // A second fork answered too (§13.2.2.4): keep the first call, end the extra dialog.
@@ -205,12 +238,16 @@ export class BasicCaller {
     return counts;
   }
 
-  /** Places one call for `user`; `done` is called exactly once when it ends. */
-  call(user: CallingUser, done: (outcome: CallOutcome) => void): void {
+  /**
+   * Places one call for `user`; `done` is called exactly once when it ends. `trace`, when
+   * given, hears of each message; the handle shows the call's state while it runs.
+   */
+  call(user: CallingUser, done: (outcome: CallOutcome) => void, trace?: CallTrace): CallHandle {
     const call: UacCall = {
       caller: this,
       user,
       done,
+      trace,
       callId: "",
       sentAt: 0,
       answeredAt: 0,
@@ -229,6 +266,7 @@ export class BasicCaller {
     this.#active++;
     executor.start(call);
     executor.send(call, { type: "START" });
+    return call;
   }
 
   /** Stops the endpoint; calls in progress end without their callbacks. */
@@ -265,6 +303,7 @@ export class BasicCaller {
       () => executor.send(call, { type: "ANSWER_TIMEOUT" }),
     );
     call.outgoing = core.request(invite, this.#destination, call);
+    call.trace?.inviteSent(call.outgoing.request);
   }
 
   /** The chart's `recordProvisional`: first 1xx → session request delay (RFC 6076 §4.2). */
@@ -295,7 +334,9 @@ export class BasicCaller {
     call.byeAt = performance.now();
     if (call.dialog === undefined || !this.#endpoint.core.hangup(call.dialog)) {
       executor.send(call, { type: "BYE_COMPLETED" });
+      return;
     }
+    call.trace?.byeSent(call.dialog.remoteTarget);
   }
 
   /** The chart's `recordCompleted`. */
@@ -324,10 +365,12 @@ export class BasicCaller {
       ? "transport"
       : res?.status ?? "timeout";
     this.#opts.kpi?.sessionFailed(cause);
+    const diagnostics = res === undefined ? undefined : diagnosticsOf(res);
     this.#end(call, {
       ok: false,
       status: res?.status,
       reason: res ? `${res.status} ${res.reason}` : "no final response",
+      ...(diagnostics === undefined ? {} : { diagnostics }),
     });
   }
 
@@ -339,8 +382,11 @@ export class BasicCaller {
   #dialogEnded(dialog: Dialog, cause: string): void {
     const call = this.#calls.get(dialog.id.callId);
     if (!call || call.dialog !== dialog) return;
-    if (cause === "BYE_RECEIVED") executor.send(call, { type: "REMOTE_BYE" });
-    else if (cause === "BYE_COMPLETED" || cause === "IN_DIALOG_FAILURE") {
+    if (cause === "BYE_RECEIVED") {
+      call.trace?.byeReceived();
+      executor.send(call, { type: "REMOTE_BYE" });
+    } else if (cause === "BYE_COMPLETED" || cause === "IN_DIALOG_FAILURE") {
+      if (call.byeAt !== 0) call.trace?.byeEnded();
       executor.send(call, { type: "BYE_COMPLETED" });
     }
   }
@@ -360,4 +406,14 @@ export class BasicCaller {
     this.#active--;
     call.done(outcome);
   }
+}
+
+/**
+ * The ms-diagnostics of a failure response (MS-OCER §2.2.1.1), or its public form (§2.2.1.2)
+ * when only that crossed an edge; unparsable values count as absent (MS-OCER.md §6).
+ */
+function diagnosticsOf(res: SipResponse): CallOutcome["diagnostics"] {
+  const found = readDiagnostics(res) ?? readDiagnostics(res, "ms-diagnostics-public");
+  if (found === undefined) return undefined;
+  return { code: [found.errorId, ...found.subErrorIds].join("."), reason: found.reason };
 }

@@ -19,6 +19,9 @@ import type { ServerTransaction } from "../../lab/sip/transaction/mod.ts";
 import { TimerWheel } from "../../lab/sip/timer/mod.ts";
 import type { Dialog } from "../../lab/sip/dialog/mod.ts";
 import { audioAnswer, SDP_CONTENT_TYPE } from "../../lab/media/sdp.ts";
+import { diagnosticDefinition } from "../../lab/protocols/ocer/catalogue.ts";
+import { msDiagnostics } from "../../lab/protocols/ocer/diagnostics_header.ts";
+import { setDiagnostics } from "../../lab/protocols/ocer/message_diagnostics.ts";
 import {
   type Endpoint,
   type EndpointOptions,
@@ -41,6 +44,8 @@ export interface UasCounts {
   completed: number;
   cancelled: number;
   failed: number;
+  /** INVITEs refused because `maxCalls` calls were in progress. */
+  refused: number;
   active: number;
 }
 
@@ -55,7 +60,17 @@ export interface UasAgentOptions {
   tls?: EndpointOptions["tls"];
   /** User part of the Contact (default "uas"). */
   user?: string;
+  /**
+   * Calls in progress the agent takes at most (default: no limit); a new INVITE beyond them
+   * is refused with 503 + ms-diagnostics 17000 "Server overloaded".
+   */
+  maxCalls?: number;
 }
+
+/** MS-OCER §8.16: ErrorId 17000, "Server overloaded". */
+const OVERLOADED = 17000;
+/** Seconds a refused caller is asked to wait (RFC 3261 §20.33 Retry-After, §21.5.4). */
+const OVERLOAD_RETRY_AFTER_S = 5;
 
 const utf8 = new TextDecoder();
 
@@ -80,27 +95,42 @@ export class UasAgent {
     completed: 0,
     cancelled: 0,
     failed: 0,
+    refused: 0,
     active: 0,
   };
   readonly #calls = new Map<string, UasCall>();
   readonly #ringTimeMs: () => number;
   readonly #wheel: TimerWheel;
   readonly #ownsWheel: boolean;
+  readonly #maxCalls: number;
   #endpoint!: Endpoint;
   /** The listening host without IPv6 brackets: the SDP connection address (RFC 4566 §5.7). */
   #mediaAddress = "";
   #sessionId = 1;
 
-  private constructor(ringTimeMs: () => number, wheel: TimerWheel, ownsWheel: boolean) {
+  private constructor(
+    ringTimeMs: () => number,
+    wheel: TimerWheel,
+    ownsWheel: boolean,
+    maxCalls: number,
+  ) {
     this.#ringTimeMs = ringTimeMs;
     this.#wheel = wheel;
     this.#ownsWheel = ownsWheel;
+    this.#maxCalls = maxCalls;
   }
 
   /** Binds the listening address and starts answering. */
   static async start(opts: UasAgentOptions): Promise<UasAgent> {
+    const maxCalls = opts.maxCalls ?? Infinity;
+    if (!(maxCalls >= 0)) throw new RangeError("maxCalls must be ≥ 0");
     const wheel = opts.wheel ?? new TimerWheel();
-    const agent = new UasAgent(opts.ringTimeMs ?? (() => 0), wheel, opts.wheel === undefined);
+    const agent = new UasAgent(
+      opts.ringTimeMs ?? (() => 0),
+      wheel,
+      opts.wheel === undefined,
+      maxCalls,
+    );
     agent.#endpoint = await openEndpoint({
       listen: opts.listen,
       user: opts.user ?? "uas",
@@ -146,6 +176,10 @@ export class UasAgent {
   onRequest(tx: ServerTransaction, req: SipRequest, dialog: Dialog | undefined): void {
     const core = this.#endpoint.core;
     if (req.method === "INVITE" && dialog === undefined) {
+      if (this.counts.active >= this.#maxCalls) {
+        this.#refuseOverloaded(tx, req);
+        return;
+      }
       const call: UasCall = {
         agent: this,
         tx,
@@ -168,6 +202,20 @@ export class UasAgent {
     }
     // OPTIONS (§11.2) and anything else the core let through.
     core.respond(tx, core.createResponse(req, 200));
+  }
+
+  /**
+   * At capacity: 503 Service Unavailable with Retry-After (RFC 3261 §21.5.4) and the reason in
+   * ms-diagnostics (MS-OCER §2.2.1.1, ErrorId 17000 of §8.16, `source` this agent's address).
+   */
+  #refuseOverloaded(tx: ServerTransaction, req: SipRequest): void {
+    const core = this.#endpoint.core;
+    this.counts.refused++;
+    const response = core.createResponse(req, 503);
+    response.setHeader("Retry-After", String(OVERLOAD_RETRY_AFTER_S));
+    const reason = diagnosticDefinition(OVERLOADED)?.reason ?? "Server overloaded";
+    setDiagnostics(response, msDiagnostics(OVERLOADED, reason, this.#mediaAddress));
+    core.respond(tx, response);
   }
 
   /** 180 Ringing, then the ring timer (the chart's `sendRinging`). */

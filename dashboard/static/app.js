@@ -550,7 +550,8 @@ function showUser(detail) {
         cell(new Date(t.at).toLocaleTimeString()),
         cell(t.direction ?? ""),
         cell(t.method),
-        cell(t.status ?? "…"),
+        // No status: still running ("…"), or ended without one the agent knows ("–").
+        cell(t.status ?? (t.durationMs === undefined ? "…" : "–")),
         cell(fmt(t.durationMs), true),
       )
     ),

@@ -205,6 +205,11 @@ export const RUNNER_METRICS = {
     "counter",
     "Arrivals dropped because every virtual user was busy (arrival-rate executors).",
   ),
+  errors: define(
+    "counter",
+    "Failed iterations by final SIP status and ms-diagnostics ErrorId (MS-OCER §2.2.1); `none` when absent.",
+    ["status", "diagnostic"],
+  ),
   vus_active: define("gauge", "Virtual users busy: in an iteration or a think time."),
 } as const satisfies Record<string, MetricDefinition>;
 

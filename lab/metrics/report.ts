@@ -11,6 +11,7 @@ import { formatSeriesName } from "./labels.ts";
 import { decodeHistogramSeries, readResults, RESULT_FILES, type RunResults } from "./results.ts";
 import type { RunSummary } from "./summary.ts";
 import { formatLatency, formatNumber } from "./summary_table.ts";
+import { diagnosticDefinition } from "../protocols/ocer/catalogue.ts";
 
 /** Percentiles of the latency-by-percentile charts (from the HDR histogram files). */
 const SPECTRUM_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
@@ -270,6 +271,26 @@ function thresholdsSection(summary: RunSummary): string {
   return `<h2>Thresholds</h2>${htmlTable(["result", "metric", "expression", "observed"], rows)}`;
 }
 
+/**
+ * Failed iterations by final status and ms-diagnostics ErrorId (the `errors` counter), largest
+ * first; the reason is the catalogue's for that ErrorId (MS-OCER §2.2.1.1).
+ */
+function errorsSection(summary: RunSummary): string {
+  const rows = summary.counters
+    .filter((c) => c.name === "errors" && c.total > 0)
+    .sort((a, b) => b.total - a.total)
+    .map((c) => {
+      const code = c.labels.diagnostic ?? "none";
+      const errorId = Number.parseInt(code, 10);
+      const reason = Number.isNaN(errorId) ? "" : diagnosticDefinition(errorId)?.reason ?? "";
+      return [c.labels.status ?? "none", code, reason, String(c.total)];
+    });
+  if (rows.length === 0) return "";
+  return `<h2>Errors by status and ms-diagnostics code</h2>${
+    htmlTable(["status", "ms-diagnostics", "reason", "iterations"], rows)
+  }`;
+}
+
 function errorExamplesSection(results: RunResults): string {
   const examples = results.events.filter((e) => e.type === "error-example");
   if (examples.length === 0) return "";
@@ -373,6 +394,7 @@ ${summarySection(summary)}
 ${thresholdsSection(summary)}
 <h2>Charts</h2>
 <div id="charts"></div>
+${errorsSection(summary)}
 ${errorExamplesSection(results)}
 <h2>Scenario</h2>
 <pre>${escapeHtml(results.scenarioText ?? "(scenario.yaml missing)")}</pre>

@@ -406,9 +406,16 @@ class FleetRun {
       series.duration.record(this.#wheel.now() - startedAt);
       if (!outcome.ok) {
         const status = outcome.status === undefined ? "" : `${outcome.status} `;
+        const diagnostics = outcome.diagnostics;
+        this.#runner.failed(outcome.status, diagnostics?.code);
+        const diagnosticsText = diagnostics === undefined
+          ? ""
+          : ` [ms-diagnostics ${diagnostics.code}${
+            diagnostics.reason === undefined ? "" : ` "${diagnostics.reason}"`
+          }]`;
         this.#writer.writeErrorExample(
           `iteration ${slot.workload.name}`,
-          `${user.name}: ${status}${outcome.reason ?? "failed"}`,
+          `${user.name}: ${status}${outcome.reason ?? "failed"}${diagnosticsText}`,
         );
         this.#options.onIterationFailed?.({
           at: this.#metrics.startedAt + this.#metrics.elapsedMs(),
@@ -416,6 +423,7 @@ class FleetRun {
           user: user.name,
           ...(outcome.status === undefined ? {} : { status: outcome.status }),
           ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+          ...(diagnostics === undefined ? {} : { diagnostics }),
         });
       }
       end(slot.think.constant === 0 ? 0 : slot.think.sample(user) / user.activity);

@@ -9,7 +9,7 @@
 import type { MetricsRegistry, ThresholdOutcome } from "../metrics/mod.ts";
 import type { Scenario } from "../scenario/mod.ts";
 import type { ScheduleControl } from "./schedule_control.ts";
-import type { UserActivity, UserActivitySource } from "./workload.ts";
+import type { OutcomeDiagnostics, UserActivity, UserActivitySource } from "./workload.ts";
 
 /** A running scenario, as `RunOptions.onStart` gets it once its agents and drivers are up. */
 export interface LiveRun {
@@ -35,6 +35,8 @@ export interface IterationFailure {
   /** Final SIP status that decided it, when there was one. */
   readonly status?: number;
   readonly reason?: string;
+  /** The failing response's ms-diagnostics (MS-OCER §2.2.1), when it carried one. */
+  readonly diagnostics?: OutcomeDiagnostics;
 }
 
 /**

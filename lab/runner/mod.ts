@@ -46,6 +46,7 @@ export type {
   IterationOutcome,
   LabTargetFactory,
   MachineStateCounts,
+  OutcomeDiagnostics,
   PopulationUser,
   RunContext,
   RunnableWorkload,

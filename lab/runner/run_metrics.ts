@@ -1,12 +1,13 @@
 /**
  * What the runner itself records: iterations per workload (started, completed, failed,
- * interrupted, duration), arrivals dropped for want of a free virtual user, and the virtual
- * users busy.
+ * interrupted, duration), failures by final status and ms-diagnostics code, arrivals dropped
+ * for want of a free virtual user, and the virtual users busy.
  *
  * @module
  */
 
 import type {
+  CounterFamily,
   CounterSeries,
   GaugeSeries,
   HistogramSeries,
@@ -48,6 +49,8 @@ export class RunnerMetrics {
   readonly dropped: CounterSeries;
   /** Virtual users in an iteration or a think time. */
   readonly vusActive: GaugeSeries;
+  /** Failed iterations by `status` and `diagnostic` (ms-diagnostics ErrorId), `none` if absent. */
+  readonly errors: CounterFamily;
   readonly #registry: MetricsRegistry;
 
   constructor(registry: MetricsRegistry) {
@@ -55,6 +58,15 @@ export class RunnerMetrics {
     this.#registry = registry;
     this.dropped = registry.counter("iterations_dropped").with();
     this.vusActive = registry.gauge("vus_active").with();
+    this.errors = registry.counter("errors");
+  }
+
+  /**
+   * A failed iteration: counted under its final status and ms-diagnostics ErrorId (each
+   * `none` when there was none), so both stay bounded sets of label values.
+   */
+  failed(status: number | undefined, diagnostic: string | undefined): void {
+    this.errors.at2(status === undefined ? "none" : String(status), diagnostic ?? "none").value++;
   }
 
   /** The series of workload `name` (its `workload` tag). */

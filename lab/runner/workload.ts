@@ -96,6 +96,17 @@ export interface RunContext {
   log(line: string): void;
 }
 
+/**
+ * The `ms-diagnostics` (or `ms-diagnostics-public`) header of the response that failed an
+ * iteration (MS-OCER §2.2.1): its ErrorId and reason text.
+ */
+export interface OutcomeDiagnostics {
+  /** ErrorId with any SubErrorIds: `17000`, `1034.2`. */
+  readonly code: string;
+  /** The reason-param (MS-OCER: for people; clients must not act on it). */
+  readonly reason?: string;
+}
+
 /** How one iteration ended. */
 export interface IterationOutcome {
   readonly ok: boolean;
@@ -103,6 +114,8 @@ export interface IterationOutcome {
   readonly status?: number;
   /** Why it failed, in a few words (kept as an error example in the results). */
   readonly reason?: string;
+  /** The failing response's ms-diagnostics, when it carried one. */
+  readonly diagnostics?: OutcomeDiagnostics;
 }
 
 /** One transaction a user took part in, as a driver saw it (newest last). */

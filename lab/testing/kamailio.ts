@@ -33,6 +33,11 @@ export interface KamailioOptions {
   port?: number;
   /** Configuration file (default {@link KAMAILIO_PROXY_CONFIG}); gets `SIP_ADDRESS`, `SIP_PORT`. */
   configFile?: string;
+  /**
+   * Further configuration defines, each passed as `-A NAME=VALUE` (`-A NAME` when the value is
+   * empty). A value the configuration uses as a string carries its own double quotes.
+   */
+  defines?: Readonly<Record<string, string>>;
   /** How long Kamailio may take to answer its first OPTIONS. Default 10 000 ms. */
   readyTimeoutMs?: number;
   /** Kamailio is ended by `timeout` after this long whatever happens. Default 300 000 ms. */
@@ -105,6 +110,10 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     `SIP_ADDRESS=${host}`,
     "-A",
     `SIP_PORT=${port}`,
+    ...Object.entries(options.defines ?? {}).flatMap(([name, value]) => [
+      "-A",
+      value === "" ? name : `${name}=${value}`,
+    ]),
   ];
   const tool = spawnToolGroup("timeout", args, {
     workDir,
@@ -135,13 +144,43 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   };
 }
 
-/** A port free for both UDP and TCP on 127.0.0.1 (Kamailio listens on both). */
-async function freeUdpAndTcpPort(): Promise<number> {
+/**
+ * A port free for both UDP and TCP on 127.0.0.1 (Kamailio listens on both), for a
+ * configuration that must know its port before {@link startKamailio} runs.
+ *
+ * @example
+ * ```ts
+ * const port = await freeUdpAndTcpPort();
+ * ```
+ */
+export async function freeUdpAndTcpPort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = freeLoopbackPort("udp");
-    if (!(await isPortBound(port, "tcp"))) return port;
+    if (!(await tcpPortInAnyUse(port))) return port;
   }
   throw new Error("kamailio: no port free for both UDP and TCP after 20 tries");
+}
+
+/**
+ * True when some TCP socket holds `port` locally in any state. Not only listeners: Kamailio's
+ * TCP bind also fails on a port still held by a connection (TIME-WAIT included), which a busy
+ * machine has by the thousand in the ephemeral range the UDP port came from.
+ */
+async function tcpPortInAnyUse(port: number): Promise<boolean> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(table);
+    } catch {
+      continue;
+    }
+    // "  sl  local_address rem_address   st ...": local_address is ADDR:PORT in hex.
+    for (const line of text.split("\n").slice(1)) {
+      if (line.trim().split(/\s+/)[1]?.endsWith(hexPort)) return true;
+    }
+  }
+  return false;
 }
 
 async function waitUntilAnswering(

@@ -58,6 +58,7 @@ export {
   type PortTransport,
 } from "./loopback_ports.ts";
 export {
+  freeUdpAndTcpPort,
   KAMAILIO_PROXY_CONFIG,
   kamailioAvailable,
   type KamailioOptions,
@@ -66,3 +67,11 @@ export {
   optionsStatus,
   startKamailio,
 } from "./kamailio.ts";
+export {
+  KAMAILIO_REGISTRAR_CONFIG,
+  type KamailioRegistrar,
+  type KamailioRegistrarOptions,
+  type RegistrarUser,
+  startKamailioRegistrar,
+  subscriberTableLines,
+} from "./kamailio_registrar.ts";

@@ -68,12 +68,3 @@ export {
   type ReportErrorAccepted,
   type ReportErrorRefused,
 } from "./report_error_service.ts";
-export {
-  attributeValue,
-  escapeXmlAttribute,
-  escapeXmlText,
-  parseXml,
-  type XmlAttribute,
-  type XmlElement,
-  XmlSyntaxError,
-} from "./xml_reader.ts";

@@ -29,7 +29,7 @@ import {
   parseXml,
   type XmlElement,
   XmlSyntaxError,
-} from "./xml_reader.ts";
+} from "../xml/mod.ts";
 
 /** The namespace of the document (MS-OCER §2.2.2, §3.1.4.1 example). */
 export const REPORT_ERROR_NAMESPACE = "http://schemas.microsoft.com/2006/09/sip/error-reporting";
