@@ -62,6 +62,42 @@ export interface UaHandler {
   onServerFailure?(tx: ServerTransaction, failure: ServerFailure): void;
 }
 
+/**
+ * What a core that is also a proxy (RFC 3261 §16) hands to its proxy instead of handling it as
+ * a UAS: traffic of dialogs that are not this UA's own. Attached with
+ * `UserAgentCore.attachProxy`; without it the core answers 481 / drops, as a UA must.
+ *
+ * @example
+ * ```ts
+ * core.attachProxy({
+ *   onForeignRequest: (tx, request) => proxy.route(tx, request),
+ *   onForeignAck: (ack) => proxy.routeAck(ack),
+ *   onStrayResponse: (response) => proxy.forwardStray(response),
+ *   onCancel: (invite) => proxy.cancel(invite),
+ * });
+ * ```
+ */
+export interface UaProxyHooks {
+  /**
+   * §16.4 / §12.2.2: a request with a To tag for no dialog of this UA (a UA answers 481): an
+   * in-dialog request of a dialog the proxy record-routed.
+   */
+  onForeignRequest(tx: ServerTransaction, request: SipRequest): void;
+  /** An ACK matching no transaction and no dialog here: an end-to-end ACK for a 2xx (§16.7). */
+  onForeignAck(ack: SipRequest, source: Destination): void;
+  /**
+   * A response no client transaction and no dialog takes; §16.7: "If no match is found, the
+   * proxy MUST process the response as a stateless proxy" (2xx retransmissions).
+   */
+  onStrayResponse(response: SipResponse, source: Destination): void;
+  /**
+   * §16.10: a CANCEL for a pending INVITE. The core answers the CANCEL 200 in any case; true
+   * when the proxy forwarded that INVITE and cancels its branches (the 487 comes from them),
+   * false to have the core answer the INVITE 487 itself (§9.2).
+   */
+  onCancel(invite: ServerTransaction, cancel: SipRequest): boolean;
+}
+
 /** The answer an ACK for a 2xx carries when that 2xx held an offer (§13.2.2.4). */
 export interface AckBody {
   body: Uint8Array | string;

@@ -50,7 +50,7 @@ export class InboundRouter {
     if (context.identity === undefined || context.stopped) return;
     const outcome = context.layer.receiveRequest(request, source);
     if (outcome === "absorbed") return;
-    if (outcome === "ack-to-core") this.#ack(request);
+    if (outcome === "ack-to-core") this.#ack(request, source);
     else if (request.method === "CANCEL") this.#cancel(outcome);
     else this.#newRequest(outcome);
   }
@@ -71,6 +71,10 @@ export class InboundRouter {
         link.usage.receiveResponse(response);
         return;
       }
+    }
+    if (context.proxy !== undefined) {
+      this.#callProxy(() => context.proxy?.onStrayResponse(response, source));
+      return;
     }
     context.metrics.strayResponse(method, status);
   }
@@ -107,6 +111,11 @@ export class InboundRouter {
         this.#inDialog(tx, match.dialog);
         return;
       case "no-dialog":
+        // §16.4: a proxy routes requests of the dialogs it record-routed.
+        if (context.proxy !== undefined) {
+          this.#callProxy(() => context.proxy?.onForeignRequest(tx, request));
+          return;
+        }
         // §12.2.2: a request with a To tag for a dialog this UA does not hold.
         context.answer(tx, { status: match.status, reason: match.reason, headers: [] });
         return;
@@ -119,6 +128,8 @@ export class InboundRouter {
 
   /** §8.2.2.2: 482 for a request that repeats an ongoing transaction's From tag, Call-ID, CSeq. */
   #merged(tx: ServerTransaction): Rejection | undefined {
+    // A proxy sees the same request again when it spirals (§16.3 item 4 tells loops apart).
+    if (this.context.proxy !== undefined) return undefined;
     const merged = this.context.merged.isMerged(tx);
     this.context.armSweep();
     return merged ? LOOP_DETECTED : undefined;
@@ -154,9 +165,14 @@ export class InboundRouter {
   }
 
   /** An ACK the transaction layer passed up: the ACK for a 2xx (§13.3.1.4, RFC 6026 §8.7). */
-  #ack(ack: SipRequest): void {
+  #ack(ack: SipRequest, source: Destination): void {
     const context = this.context;
     const match = context.dialogs.matchRequest(ack);
+    if (match.kind !== "dialog" && context.proxy !== undefined) {
+      // §16.7: the ACK for a 2xx travels end to end, through the proxies that record-routed.
+      this.#callProxy(() => context.proxy?.onForeignAck(ack, source));
+      return;
+    }
     if (match.kind !== "dialog") {
       context.metrics.strayAck();
       return;
@@ -189,10 +205,22 @@ export class InboundRouter {
     tx.respond(context.createResponse(cancel, 200, "OK", toTag === undefined ? {} : { toTag }));
     context.metrics.localAnswer("CANCEL", 200, "OK");
     if (target.method !== "INVITE" || target.state !== "Proceeding") return;
+    // §16.10: a proxy cancels the branches of an INVITE it forwarded; they answer 487.
+    let proxied = false;
+    this.#callProxy(() => proxied = context.proxy?.onCancel(target, cancel) ?? false);
+    if (proxied) return;
     context.respond(target, context.createResponse(target.request, 487, "Request Terminated"));
     context.metrics.localAnswer("INVITE", 487, "Request Terminated");
     try {
       context.handler.onCancel?.(target, cancel);
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  #callProxy(call: () => void): void {
+    try {
+      call();
     } catch (error) {
       reportError(error);
     }

@@ -22,10 +22,17 @@
  * @module
  */
 export { UserAgentCore, type UserAgentCoreOptions } from "./user_agent_core.ts";
-export type { AckBody, OutgoingRequest, RequestCallbacks, UaHandler } from "./handler.ts";
+export type {
+  AckBody,
+  OutgoingRequest,
+  RequestCallbacks,
+  UaHandler,
+  UaProxyHooks,
+} from "./handler.ts";
 export { contactValue, type UaIdentity, viaValue } from "./identity.ts";
 export type { ResponseOptions, UaTransport } from "./ua_context.ts";
 export type { OutOfDialogRequestOptions } from "./request_builder.ts";
 export { NO_UA_METRICS, type UaMetricsSink } from "./metrics_sink.ts";
 export { DEFAULT_ALLOWED_METHODS, KNOWN_METHODS } from "./methods.ts";
 export { reasonPhrase } from "./reason_phrases.ts";
+export { nextHop } from "./next_hop.ts";

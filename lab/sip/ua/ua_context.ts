@@ -11,7 +11,7 @@ import type { Destination, ServerTransaction, TransactionLayer } from "../transa
 import type { TransactionTransport } from "../transaction/mod.ts";
 import type { TimerHandle, TimerWheel } from "../timer/mod.ts";
 import { type Dialog, DialogStore, InviteUsage, newTag } from "../dialog/mod.ts";
-import type { RequestCallbacks, UaHandler } from "./handler.ts";
+import type { RequestCallbacks, UaHandler, UaProxyHooks } from "./handler.ts";
 import { contactValue, type UaIdentity, viaValue } from "./identity.ts";
 import { InviteLink } from "./invite_link.ts";
 import { MergedRequestDetector } from "./merged_requests.ts";
@@ -87,6 +87,8 @@ export class UaContext {
   /** Dialog-creating requests sent, until their client transaction ends. */
   readonly creating = new Set<UacRequest>();
   identity: UaIdentity | undefined = undefined;
+  /** The proxy of an agent that also proxies (§16), given traffic of dialogs not its own. */
+  proxy: UaProxyHooks | undefined = undefined;
   stopped = false;
   #sweepTimer: TimerHandle | undefined = undefined;
 

@@ -30,6 +30,8 @@
 import type { AnySipMessage, SipRequest, SipResponse } from "../message/message.ts";
 import type { SipParseError } from "../message/parse_error.ts";
 import {
+  type ClientTransaction,
+  type ClientTransactionHandlers,
   DEFAULT_TIMER_CONFIG,
   type Destination,
   type ServerTransaction,
@@ -40,7 +42,7 @@ import {
 import { TimerWheel } from "../timer/mod.ts";
 import type { TransportEvents } from "../transport/mod.ts";
 import type { Dialog, DialogStore, InviteUsage } from "../dialog/mod.ts";
-import type { OutgoingRequest, RequestCallbacks, UaHandler } from "./handler.ts";
+import type { OutgoingRequest, RequestCallbacks, UaHandler, UaProxyHooks } from "./handler.ts";
 import { contactValue, type UaIdentity } from "./identity.ts";
 import { InboundRouter } from "./inbound.ts";
 import { DEFAULT_ALLOWED_METHODS, supportedMethodSet } from "./methods.ts";
@@ -253,6 +255,37 @@ export class UserAgentCore<T extends UaTransport = UaTransport> {
   /** The INVITE usage of `dialog` (re-INVITE with `createReinvite`, chart state), if any. */
   usageOf(dialog: Dialog): InviteUsage | undefined {
     return this.#context.links.get(dialog)?.usage;
+  }
+
+  /**
+   * Makes this core a proxy's too (RFC 3261 §16): traffic of dialogs that are not this UA's
+   * own goes to `proxy` instead of being answered 481 or dropped (see {@link UaProxyHooks}).
+   */
+  attachProxy(proxy: UaProxyHooks): void {
+    if (this.#context.proxy !== undefined) throw new Error("a proxy is attached already");
+    this.#context.proxy = proxy;
+  }
+
+  /**
+   * Sends `request` exactly as given in a new client transaction whose responses go to
+   * `handlers` alone — no Via, Max-Forwards, dialog or ACK of the core's. A proxy forwards a
+   * branch this way (§16.6 step 10), its own Via and branch on top.
+   */
+  sendInTransaction(
+    request: SipRequest,
+    destination: Destination,
+    handlers: ClientTransactionHandlers,
+  ): ClientTransaction {
+    if (this.#context.stopped) throw new Error("UserAgentCore is stopped");
+    return this.#layer.sendRequest(request, destination, handlers);
+  }
+
+  /**
+   * Hands a message to the transport outside any transaction (best effort): a proxy's
+   * forwarded ACK for a 2xx and responses it forwards statelessly (§16.7, §16.11).
+   */
+  sendStateless(message: SipRequest | SipResponse, destination: Destination): void {
+    this.#context.sendDirect(message, destination);
   }
 
   /** Inbound entry for a parsed message (the transport's `onMessage`). */
