@@ -1,7 +1,9 @@
 /**
  * Starts the lab agents of a `target: kind: lab` scenario. Today: the UAS (`agents.uas`,
  * `count` instances on `port + i`, their calls per state summed under `uasCall` for the live
- * state chart); the front end, gateways, UM, chat, conferencing and web
+ * state chart) and the front end (`agents.frontend`, `count` instances on `port + i`, named
+ * `frontend`, `frontend-2` …, serving the scenario's population with its passwords, TLS with the
+ * lab CA when the target's transport is tls); the gateways, UM, chat, conferencing and web
  * services join as their issues land, and asking for one before then is a clear error.
  *
  * @example
@@ -13,6 +15,8 @@
  */
 import type { LabTargetFactory, RunContext, RunningLabAgents } from "../lab/runner/workload.ts";
 import { createSampler, deriveSeed, type LabTarget, Xoshiro128 } from "../lab/scenario/mod.ts";
+import type { Population } from "../lab/runner/population.ts";
+import { FrontendAgent } from "./frontend/mod.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 import { UasAgent } from "./uas/uas_agent.ts";
 import { basicCallUasChart } from "./uas/basic_call_chart.ts";
@@ -25,15 +29,48 @@ export function labTarget(): LabTargetFactory {
   return {
     async start(target: LabTarget, ctx: Omit<RunContext, "labAgents">): Promise<RunningLabAgents> {
       for (const kind of Object.keys(target.agents)) {
-        if (kind !== "uas") {
+        if (kind !== "uas" && kind !== "frontend") {
           throw new Error(
-            `lab agent '${kind}' is not available yet (this build starts: uas)`,
+            `lab agent '${kind}' is not available yet (this build starts: uas, frontend)`,
           );
         }
       }
       const spec = target.agents.uas;
       const started: UasAgent[] = [];
+      const frontends: FrontendAgent[] = [];
       const addresses: Record<string, { protocol: string; host: string; port: number }> = {};
+      const frontendSpec = target.agents.frontend;
+      if (frontendSpec) {
+        const secure = target.transport === "tls" || target.transport === "wss";
+        const tls = secure ? await labTlsMaterial(target.host) : undefined;
+        const users = populationPasswords(ctx.population);
+        try {
+          for (let i = 0; i < frontendSpec.count; i++) {
+            const agent = await FrontendAgent.start({
+              listen: {
+                protocol: target.transport,
+                host: target.host,
+                port: frontendSpec.port === 0 ? 0 : frontendSpec.port + i,
+              },
+              domain: target.domain,
+              users: (name) => {
+                const password = users(name);
+                return password === undefined ? undefined : { password };
+              },
+              wheel: ctx.wheel,
+              tls,
+            });
+            frontends.push(agent);
+            addresses[i === 0 ? "frontend" : `frontend-${i + 1}`] = agent.address;
+            ctx.log(
+              `lab frontend listening on ${agent.address.protocol}:${agent.address.host}:${agent.address.port}`,
+            );
+          }
+        } catch (error) {
+          await Promise.all(frontends.map((a) => a.stop()));
+          throw error;
+        }
+      }
       if (spec) {
         const secure = target.transport === "tls" || target.transport === "wss";
         const tls = secure ? await labTlsMaterial(target.host) : undefined;
@@ -47,6 +84,7 @@ export function labTarget(): LabTargetFactory {
                 port: spec.port === 0 ? 0 : spec.port + i,
               },
               ringTimeMs: createSampler(spec.ringTime, random),
+              maxCalls: spec.maxCalls,
               wheel: ctx.wheel,
               tls,
             });
@@ -57,14 +95,14 @@ export function labTarget(): LabTargetFactory {
             );
           }
         } catch (error) {
-          await Promise.all(started.map((a) => a.stop()));
+          await Promise.all([...started, ...frontends].map((a) => a.stop()));
           throw error;
         }
       }
       return {
         addresses,
         stop: async () => {
-          await Promise.all(started.map((a) => a.stop()));
+          await Promise.all([...started, ...frontends].map((a) => a.stop()));
         },
         stateCounts: () => {
           const total: Record<string, number> = {};
@@ -77,5 +115,21 @@ export function labTarget(): LabTargetFactory {
         },
       };
     },
+  };
+}
+
+/**
+ * The population's passwords by user name, for the front end's user store: names are indexed
+ * on first use (cheap), a user's record (and password) is made when it signs in.
+ */
+function populationPasswords(population: Population): (name: string) => string | undefined {
+  let positions: Map<string, number> | undefined;
+  return (name) => {
+    if (positions === undefined) {
+      positions = new Map();
+      for (let i = 0; i < population.count; i++) positions.set(population.nameAt(i), i);
+    }
+    const position = positions.get(name);
+    return position === undefined ? undefined : population.user(position).password;
   };
 }

@@ -14,6 +14,8 @@ import type { LabTargetFactory, WorkloadFactory } from "../lab/runner/workload.t
 import { callWorkload } from "./call_workload.ts";
 import { labTarget } from "./lab_target.ts";
 import { flowWorkload } from "./flow/mod.ts";
+import { signInWorkload } from "./signin_workload.ts";
+import { signInChart } from "./client/mod.ts";
 import { basicCallUacChart } from "./uac/basic_call_chart.ts";
 import { basicCallUasChart } from "./uas/basic_call_chart.ts";
 
@@ -25,6 +27,8 @@ export {
   type LoggedCall,
 } from "./call_workload_users.ts";
 export { flowWorkload } from "./flow/mod.ts";
+export { signInWorkload } from "./signin_workload.ts";
+export { LyncClient, type LyncClientOptions, LyncEndpoint, signInChart } from "./client/mod.ts";
 export { labTarget } from "./lab_target.ts";
 export { BasicCaller, type CallOutcome } from "./uac/caller.ts";
 export { UasAgent } from "./uas/uas_agent.ts";
@@ -33,7 +37,7 @@ export { basicCallUasChart } from "./uas/basic_call_chart.ts";
 
 /** Every workload kind this build can run (the runner adds `noop`). */
 export function defaultWorkloads(): WorkloadFactory[] {
-  return [callWorkload(), flowWorkload()];
+  return [callWorkload(), flowWorkload(), signInWorkload()];
 }
 
 /**
@@ -46,7 +50,11 @@ export function defaultWorkloads(): WorkloadFactory[] {
  * ```
  */
 export function fleetCharts(): Record<string, AnyStateMachine> {
-  return { [basicCallUacChart.id]: basicCallUacChart, [basicCallUasChart.id]: basicCallUasChart };
+  return {
+    [basicCallUacChart.id]: basicCallUacChart,
+    [basicCallUasChart.id]: basicCallUasChart,
+    [signInChart.id]: signInChart,
+  };
 }
 
 /** The lab target: starts the in-lab agents a scenario asks for. */

@@ -100,8 +100,12 @@ Deno.test("REGISTER: 401 challenge, then 200 listing the contact with expires an
   const challenge = await alice.send(alice.request());
   assert.equal(challenge.status, 401);
   const www = challenge.headerValues("www-authenticate");
-  assert.equal(www.length, 1, "MD5 only: one challenge");
+  assert.equal(www.length, 2, "Digest MD5 first, then NTLM (MS-SIPAE §3.3.5.1)");
   assert.match(www[0], /^Digest /);
+  assert.match(
+    www[1],
+    /^NTLM realm="SIP Communications Service", targetname="fe01\.lab\.sipfleet\.test"/,
+  );
   assert.match(www[0], /realm="lab\.sipfleet\.test"/);
   assert.match(www[0], /algorithm=MD5/);
   assert.match(www[0], /qop="auth"/);
@@ -163,6 +167,14 @@ Deno.test("REGISTER: an authenticated user registering another AOR gets 403 (400
   assert.equal(refused.status, 403);
   assertDiagnostics(refused, 4004, "ms-diagnostics-public");
   assert.equal(lab.agent.location.lookup(`sip:bob@${DOMAIN}`).length, 0);
+  // Alice's credentials on a request whose From is Bob.
+  const impostor = alice.request();
+  impostor.removeHeader("From");
+  impostor.addHeader("From", `<sip:bob@${DOMAIN}>;tag=x1`);
+  alice.digest.authorize(impostor);
+  const forged = await alice.send(impostor);
+  assert.equal(forged.status, 403);
+  assertDiagnostics(forged, 4004, "ms-diagnostics-public");
   await lab.assertStillServing();
 });
 
@@ -316,20 +328,34 @@ Deno.test("MS-SIPREGE: presence-state and the ms-keep-alive answer in the 200", 
   assert.equal(plain.header("ms-keep-alive"), undefined, "only when offered");
 });
 
-Deno.test("OPTIONS gets 200 with Allow; INVITE gets 405", async () => {
+Deno.test("OPTIONS and INVITE need authentication; OPTIONS gets 200 with Allow; an unknown method gets 501", async () => {
   await using lab = await startLab();
   const alice = lab.client("alice");
   const options = alice.request();
   options.method = "OPTIONS";
   options.setHeader("CSeq", "1 OPTIONS");
   options.uri = `sip:${DOMAIN}`;
-  const ok = await alice.send(options);
+  const challenge = await alice.send(options);
+  assert.equal(challenge.status, 401, "nothing unauthenticated is served");
+  alice.digest.handleChallenge(challenge);
+  const authorized = alice.request();
+  authorized.method = "OPTIONS";
+  authorized.setHeader("CSeq", "2 OPTIONS");
+  authorized.uri = `sip:${DOMAIN}`;
+  alice.digest.authorize(authorized);
+  const ok = await alice.send(authorized);
   assert.equal(ok.status, 200);
   assert.match(ok.header("allow") ?? "", /REGISTER/);
   const invite = alice.request();
   invite.method = "INVITE";
-  invite.setHeader("CSeq", "2 INVITE");
-  assert.equal((await alice.send(invite)).status, 405);
+  invite.setHeader("CSeq", "3 INVITE");
+  invite.uri = `sip:bob@${DOMAIN}`;
+  assert.equal((await alice.send(invite)).status, 401);
+  const ping = alice.request();
+  ping.method = "PING";
+  ping.setHeader("CSeq", "4 PING");
+  // RFC 3261 §21.5.2: a method the server does not recognise.
+  assert.equal((await alice.send(ping)).status, 501);
   await lab.assertStillServing();
 });
 

@@ -37,6 +37,22 @@ export interface Binding {
   readonly expiresAt: number;
   /** Where the REGISTER that made or refreshed the binding came from. */
   readonly source: Destination;
+  /** The registering endpoint (MS-SIPRE §4.2: the binding is the endpoint's). */
+  readonly endpoint: BindingEndpoint;
+}
+
+/** Who registered a binding: MS-SIPRE endpoint identifiers and what the REGISTER asked. */
+export interface BindingEndpoint {
+  /** From `epid` (MS-SIPRE 2.2.7). */
+  readonly epid?: string;
+  /** Contact `+sip.instance` UUID (MS-SIPRE 2.2.5). */
+  readonly instance?: string;
+  /** The GRUU issued for the instance (MS-SIPRE 3.4), when the client asked (`gruu-10`). */
+  readonly gruu?: string;
+  /** MS-SIPREGE 2.2.1.1: the REGISTER carried `Event: registration` (implicit subscription). */
+  readonly registrationEvents?: boolean;
+  /** The REGISTER's From tag, for the registration-notify NOTIFY (MS-SIPREGE 3.2). */
+  readonly fromTag?: string;
 }
 
 /** One Contact of a REGISTER, with the expiration the registrar granted (0 removes). */
@@ -44,6 +60,7 @@ export interface ContactChange {
   contact: NameAddr & { uri: SipUri };
   expiresS: number;
   source: Destination;
+  endpoint?: BindingEndpoint;
 }
 
 /** The Call-ID and CSeq of the REGISTER making a change. */
@@ -124,7 +141,7 @@ export class LocationService {
       return { ok: true, added: 0, refreshed: 0, removed: current.length };
     }
     for (const c of change.contacts) {
-      const existing = current.find((b) => sameContactUri(b.uri, c.contact.uri));
+      const existing = current.find((b) => sameBinding(b, c));
       if (existing !== undefined && outOfOrder(existing)) {
         return { ok: false, reason: "out-of-order" };
       }
@@ -132,7 +149,7 @@ export class LocationService {
     const next = [...current];
     let added = 0, refreshed = 0, removed = 0;
     for (const c of change.contacts) {
-      const at = next.findIndex((b) => sameContactUri(b.uri, c.contact.uri));
+      const at = next.findIndex((b) => sameBinding(b, c));
       if (at >= 0) {
         this.#wheel.cancel(next[at].timer);
         if (c.expiresS === 0) {
@@ -153,6 +170,27 @@ export class LocationService {
     return { ok: true, added, refreshed, removed };
   }
 
+  /**
+   * Removes the bindings of `aor` that `which` selects (a server-initiated deregistration,
+   * MS-SIPREGE 3.2); returns them.
+   */
+  remove(aor: string, which: (binding: Binding) => boolean = () => true): Binding[] {
+    const current = this.#bindings.get(aor) ?? [];
+    const gone = current.filter(which);
+    if (gone.length === 0) return [];
+    for (const b of gone) this.#wheel.cancel(b.timer);
+    const kept = current.filter((b) => !gone.includes(b));
+    if (kept.length === 0) this.#bindings.delete(aor);
+    else this.#bindings.set(aor, kept);
+    this.#size -= gone.length;
+    return gone;
+  }
+
+  /** Every address of record with bindings. */
+  addresses(): string[] {
+    return [...this.#bindings.keys()];
+  }
+
   /** Disarms every expiry timer and forgets every binding. */
   clear(): void {
     for (const list of this.#bindings.values()) {
@@ -171,6 +209,7 @@ export class LocationService {
       cseq: order.cseq,
       expiresAt: this.#wheel.now() + c.expiresS * 1000,
       source: c.source,
+      endpoint: c.endpoint ?? {},
       timer: this.#wheel.schedule(c.expiresS * 1000, () => this.#expire(binding)),
     };
     return binding;
@@ -185,6 +224,18 @@ export class LocationService {
     this.#size--;
     if (list.length === 0) this.#bindings.delete(binding.aor);
   }
+}
+
+/**
+ * Whether a Contact of a REGISTER names an existing binding: the same `+sip.instance` when both
+ * have one (MS-SIPRE §4.2, RFC 5627 §7.1.2.1: one binding per instance, whatever its contact
+ * URI), else the same contact URI (RFC 3261 §10.3 step 7, §19.1.4).
+ */
+function sameBinding(binding: Binding, change: ContactChange): boolean {
+  const a = binding.endpoint.instance;
+  const b = change.endpoint?.instance;
+  if (a !== undefined && b !== undefined) return a.toLowerCase() === b.toLowerCase();
+  return sameContactUri(binding.uri, change.contact.uri);
 }
 
 /**

@@ -62,3 +62,30 @@ Deno.test("expiry removes a binding at its time, a refresh moves the time", () =
   assert.equal(location.addressesOfRecord, 0);
   wheel.stop();
 });
+
+Deno.test("one binding per +sip.instance: a new contact of the same instance replaces it (MS-SIPRE §4.2)", () => {
+  const wheel = new TimerWheel({ mode: "virtual" });
+  const location = new LocationService(wheel);
+  const instance = "4233FD41-093B-5FD6-B5D2-651ED55969E6";
+  const withInstance = (contact: string, id: string) => ({
+    ...change(contact, 600),
+    endpoint: { epid: "8248ca9ebb", instance: id },
+  });
+  location.update(AOR, { callId: "a", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [withInstance("<sip:alice@h1:5061>", instance)],
+  });
+  // Reconnected on another port: same instance (any case), a new Call-ID.
+  const result = location.update(AOR, { callId: "b", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [withInstance("<sip:alice@h1:6000>", instance.toLowerCase())],
+  });
+  assert.deepEqual(result, { ok: true, added: 0, refreshed: 1, removed: 0 });
+  assert.equal(location.lookup(AOR).length, 1);
+  assert.equal(location.lookup(AOR)[0].uri.port, 6000);
+  // remove() takes the bindings a predicate selects and disarms their timers.
+  assert.equal(location.remove(AOR, (b) => b.endpoint.epid === "8248ca9ebb").length, 1);
+  assert.equal(location.size, 0);
+  assert.deepEqual(location.addresses(), []);
+  wheel.stop();
+});

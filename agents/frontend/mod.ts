@@ -1,7 +1,12 @@
 /**
- * The lab's Communications Server front end: a registrar (RFC 3261 §10.3 with MS-SIPREGE and
- * MS-OCER touches) over a location service that later routing will read. `lab serve frontend`
- * (serve_frontend.ts, CLI glue reading the runner's population rule) runs it on its own.
+ * The lab's Communications Server front end: MS-SIPAE authentication (NTLM built in; Kerberos
+ * and TLS-DSK as plugged-in mechanisms; Digest for other clients) with signing of everything
+ * sent to an authenticated endpoint, a registrar (RFC 3261 §10.3 with MS-SIPREGE: GRUU,
+ * epid / +sip.instance, presence-state, registration-notify deregistration), in-band
+ * provisioning, a plug-in point for services (frontend_service.ts) and routing between
+ * registered endpoints by AOR, GRUU and epid (MS-SIPRE) through the stateful proxy (proxy/).
+ * `lab serve frontend` (serve_frontend.ts, CLI glue reading the runner's population rule) runs
+ * it on its own.
  *
  * @example
  * ```ts
@@ -16,20 +21,55 @@
  *
  * @module
  */
+export { FrontendAgent, type FrontendAgentOptions } from "./frontend_agent.ts";
+export type {
+  EndpointIdentity,
+  FrontendHost,
+  FrontendRequestContext,
+  FrontendResponseOptions,
+  FrontendService,
+} from "./frontend_service.ts";
 export {
-  FrontendAgent,
-  type FrontendAgentOptions,
+  type AuthDecision,
+  FrontendAuthenticator,
+  type FrontendAuthenticatorOptions,
+  type FrontendAuthOptions,
+  type FrontendAuthScheme,
   type FrontendDigestOptions,
-} from "./frontend_agent.ts";
+  type Requester,
+} from "./frontend_authenticator.ts";
+export { authDiagnostics, diagnosticsHeader } from "./auth_diagnostics.ts";
+export {
+  type DeregistrationDetails,
+  deregistrationNotify,
+  type DeregistrationReason,
+  REGISTRATION_EVENT_CONTENT_TYPE,
+} from "./deregistration_notify.ts";
+export { type ProvisioningOptions, ProvisioningService } from "./provisioning_service.ts";
+export {
+  formatProvisionGroupList,
+  labProvisioningGroups,
+  type ProvisionGroup,
+  PROVISIONING_CONTENT_TYPE,
+  PROVISIONING_EVENT,
+  PROVISIONING_REQUEST_NAMESPACE,
+  PROVISIONING_RESPONSE_NAMESPACE,
+  type ProvisioningRequest,
+  readProvisioningRequest,
+} from "./provisioning_documents.ts";
+export { type RouteDecision, routeRequest, type RoutingContext } from "./request_routing.ts";
 export {
   DEFAULT_EXPIRY,
+  gruuFor,
   KEEP_ALIVE_ANSWER,
   Registrar,
   type RegistrarAnswer,
   type RegistrarOptions,
+  supportedTags,
 } from "./registrar.ts";
 export {
   type Binding,
+  type BindingEndpoint,
   canonicalAor,
   type ContactChange,
   type LocationChange,
@@ -44,6 +84,8 @@ export {
 } from "./registration_request.ts";
 export { sameContactUri } from "./contact_uri.ts";
 export {
+  type AuthenticationOutcome,
+  AUTHENTICATIONS_COUNTER,
   type CounterSource,
   NO_REGISTRAR_METRICS,
   registrarMetricsIn,

@@ -11,7 +11,8 @@
  * population_command.ts): by default user00001 … with passwords pw-1 …; `--password
  * 'pw-{secret}'` derives them from the seed. It prints `listening <address>`, the population
  * rule, and (TLS/WSS) the lab CA file, then serves until SIGINT/SIGTERM and prints the
- * registration counts.
+ * registration counts. Clients authenticate with MS-SIPAE NTLM (NTLM domain: the first label of
+ * `--domain`, upper case; targetname: the domain) or with Digest MD5 (SIPp); the 401 offers both.
  *
  * This CLI glue reads the population through lab/runner so that the front end and the
  * runner share one rule; the agent itself (frontend_agent.ts) takes any credential lookup.
@@ -97,6 +98,7 @@ export async function serveFrontend(
       },
       tls,
       metrics,
+      auth: { schemes: ["NTLM", "Digest"] },
     });
     io.out(`listening ${formatListenAddress(agent.address)}`);
     if (tls?.caPem) {
@@ -104,7 +106,11 @@ export async function serveFrontend(
       await Deno.writeTextFile(caFile, tls.caPem);
       io.out(`lab CA: ${caFile}`);
     }
-    io.out(`lab frontend: domain ${values.domain}, digest MD5, users: ${population.rule}`);
+    const ntlmDomain = values.domain.split(".")[0].toUpperCase();
+    io.out(
+      `lab frontend: domain ${values.domain}, auth NTLM (domain ${ntlmDomain}) + Digest MD5, ` +
+        `users: ${population.rule}`,
+    );
     io.out(
       `lab frontend: SIPp: -inf from \`lab population --format sipp-csv\`, -auth_uri ` +
         `${values.domain} (the digest-uri must be the Request-URI sip:${values.domain})`,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { serveFrontend } from "./serve_frontend.ts";
+import { SipaeTestClient } from "./sipae_test_client.ts";
 import { RegisterClient } from "./test_support.ts";
 
 Deno.test("serve frontend: prints where it listens and the rule; its users sign in", async () => {
@@ -22,6 +23,7 @@ Deno.test("serve frontend: prints where it listens and the rule; its users sign 
   );
   const port = Number(/^listening udp:127\.0\.0\.1:(\d+)$/.exec(await bound)![1]);
   assert.ok(lines.some((l) => l.includes("user00001…user00003@lab.test")), lines.join("\n"));
+  assert.ok(lines.some((l) => l.includes("auth NTLM (domain LAB) + Digest MD5")), lines.join("\n"));
   const client = new RegisterClient(port, "lab.test", "user00003", "pw-3");
   try {
     assert.equal((await client.register()).status, 200);
@@ -37,6 +39,36 @@ Deno.test("serve frontend: prints where it listens and the rule; its users sign 
   }
   assert.equal(await served, 0);
   assert.match(lines.at(-1)!, /registrations ok 1, challenged 2, failed 1/);
+});
+
+Deno.test("serve frontend: an NTLM endpoint signs in over TCP", async () => {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => stop = resolve);
+  let listening!: (line: string) => void;
+  const bound = new Promise<string>((resolve) => listening = resolve);
+  const io = { out: (l: string) => l.startsWith("listening ") && listening(l), err: () => {} };
+  const served = serveFrontend(
+    ["--listen", "tcp:127.0.0.1:0", "--domain", "lab.test", "--users", "2"],
+    io,
+    { stopped },
+  );
+  const port = Number(/^listening tcp:127\.0\.0\.1:(\d+)$/.exec(await bound)![1]);
+  const client = await SipaeTestClient.open({
+    server: { protocol: "tcp", host: "127.0.0.1", port },
+    domain: "lab.test",
+    user: "user00002",
+    password: "pw-2",
+    epid: "5e4e000002",
+  });
+  try {
+    const ok = await client.register();
+    assert.equal(ok.status, 200);
+    assert.equal(client.sipae.verifyIncoming(ok).accept, true);
+  } finally {
+    await client.close();
+    stop();
+  }
+  assert.equal(await served, 0);
 });
 
 Deno.test("serve frontend: usage errors exit 2", async () => {

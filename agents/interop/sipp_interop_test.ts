@@ -75,17 +75,30 @@ for (const transport of ["udp", "tcp"] as const) {
         served = await sipp.stop({ graceful: false });
         const why = `lab UAC exit ${run.exitCode}${run.hitDeadline ? " (deadline)" : ""}: ` +
           `${run.summaryProblem ?? JSON.stringify(run.summary)}\n${run.output.slice(-2000)}\n` +
-          sippDiagnostics(served);
+          sippDiagnostics(served) + `\nSIPp failure counters: ${failureCounters(served)}`;
         assert.ok(run.summary, why);
         assert.equal(run.summary.failed, 0, why);
         assert.equal(run.summary.attempted, CALLS, why);
         assert.equal(run.summary.succeeded, CALLS, why);
         assert.equal(run.exitCode, 0, why);
         assert.equal(served.raw["IncomingCall(C)"], String(CALLS), why);
-        assert.equal(served.failed, 0, why);
+        // Over TCP, calls still in SIPp's 4 s post-BYE timewait when the lab UAC closes its
+        // connection are counted FailedTcpClosed although every BYE was answered (the UAC saw
+        // 1000 succeeded above). Those are the only failures allowed.
+        const closedInTimewait = Number(served.raw["FailedTcpClosed(C)"] ?? "0");
+        assert.equal(served.failed, closedInTimewait, why);
+        assert.equal(served.successful + closedInTimewait, CALLS, why);
       } finally {
         served ??= await sipp.stop({ graceful: false });
       }
     },
   });
+}
+
+/** SIPp's non-zero `Failed…(C)` counters, e.g. `FailedTcpClosed(C)=3`. */
+function failureCounters(result: SippResult): string {
+  return Object.entries(result.raw)
+    .filter(([name, value]) => name.startsWith("Failed") && name.endsWith("(C)") && value !== "0")
+    .map(([name, value]) => `${name}=${value}`)
+    .join(" ") || "none";
 }

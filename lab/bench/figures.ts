@@ -10,6 +10,7 @@ import { e2eUdpFigure } from "./e2e_udp_figure.ts";
 import type { BenchFigure } from "./figure.ts";
 import { parserFigure } from "./parser_figure.ts";
 import { runnerFigure } from "./runner_figure.ts";
+import { signInFigure } from "./signin_figure.ts";
 
 /** The figures, in the order they run and print. */
 export const FIGURES: readonly BenchFigure[] = [
@@ -17,4 +18,5 @@ export const FIGURES: readonly BenchFigure[] = [
   e2eUdpFigure,
   runnerFigure,
   dashboardCostFigure,
+  signInFigure,
 ];

@@ -24,6 +24,7 @@ import {
 } from "./thresholds.ts";
 import type {
   Auth,
+  AuthScheme,
   ExternalTarget,
   Flow,
   LabAgents,
@@ -242,6 +243,7 @@ class Normalizer {
             ["target", "agents", kind, "ringTime"],
             "0s",
           ),
+          ...(spec.maxCalls === undefined ? {} : { maxCalls: spec.maxCalls as number }),
         }
         : base;
     }
@@ -389,6 +391,8 @@ class Normalizer {
           expiresMs: this.duration(raw.expires, "1h"),
           stayTime: dd("stayTime", "0s"),
           signOut: flag("signOut", true),
+          ...(raw.auth === undefined ? {} : { auth: raw.auth as Exclude<AuthScheme, "none"> }),
+          compression: flag("compression", false),
         };
       case "presence":
         return {

@@ -68,6 +68,8 @@ export interface LabAgentSpec {
 /** The lab's own UAS: answers INVITE with 180 then, after `ringTime`, 200. */
 export interface UasAgentSpec extends LabAgentSpec {
   readonly ringTime: DurationDistribution;
+  /** Calls in progress beyond which an INVITE is refused with 503 (absent: no limit). */
+  readonly maxCalls?: number;
 }
 
 /** The agents of a lab target; absent kinds are not started. */
@@ -205,6 +207,10 @@ export interface SignInWorkload extends WorkloadBase {
   readonly expiresMs: number;
   readonly stayTime: DurationDistribution;
   readonly signOut: boolean;
+  /** MS-SIPAE scheme (or Digest for non-Microsoft targets); absent: NTLM. */
+  readonly auth?: Exclude<AuthScheme, "none">;
+  /** Negotiate MS-SIPCOMP compression after connecting. */
+  readonly compression: boolean;
 }
 
 /** Availability states a presence workload publishes (MS-PRES). */
@@ -337,7 +343,7 @@ export type WorkloadKind = Workload["kind"];
  */
 export const WORKLOAD_STATUS: Readonly<Record<WorkloadKind, "available" | "planned">> = {
   "call": "available",
-  "sign-in": "planned",
+  "sign-in": "available",
   "presence": "planned",
   "im": "planned",
   "pstn-call": "planned",

@@ -21,10 +21,10 @@ export {
   XmlSyntaxError,
 } from "./xml_reader.ts";
 export {
+  writeXml,
   type WriteXmlOptions,
   type XmlAttributeValue,
   type XmlChild,
   type XmlNode,
   xmlNode,
-  writeXml,
 } from "./xml_writer.ts";
