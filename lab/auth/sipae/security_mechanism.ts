@@ -106,5 +106,10 @@ export interface ServerMechanismFactory {
   readonly scheme: SipaeScheme;
   /** The targetname this scheme advertises for a server FQDN (Kerberos: `sip/<fqdn>`). */
   targetNameFor(serverFqdn: string): string;
+  /**
+   * TLS-DSK: the certificate provisioning web service (MS-OCAUTHWS) advertised as `sts-uri` in
+   * the challenge, where a client without a certificate gets one (MS-SIPAE §2.2.1).
+   */
+  readonly stsUri?: string;
   create(target: SecurityAssociationTarget): ServerSecurityMechanism;
 }

@@ -225,6 +225,7 @@ export class SipaeServer {
           realm: this.realm,
           targetname: m.targetNameFor(this.fqdn),
           version: this.protocolVersion,
+          ...(m.stsUri === undefined ? {} : { stsUri: m.stsUri }),
         }),
       })),
     ];
