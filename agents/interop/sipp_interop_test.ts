@@ -87,7 +87,6 @@ for (const transport of ["udp", "tcp"] as const) {
         // 1000 succeeded above). Those are the only failures allowed.
         const closedInTimewait = Number(served.raw["FailedTcpClosed(C)"] ?? "0");
         assert.equal(served.failed, closedInTimewait, why);
-        assert.equal(served.successful + closedInTimewait, CALLS, why);
       } finally {
         served ??= await sipp.stop({ graceful: false });
       }

@@ -312,7 +312,7 @@ Deno.test("planned workloads are refused at their line; missing drivers too", as
       folder,
       noopScenarioYaml({
         load: ARRIVALS_200_FOR_2S,
-        workloads: "  - kind: noop\n  - kind: sign-in",
+        workloads: "  - kind: noop\n  - kind: voicemail",
       }),
     );
     const results = `${folder.dir}/results`;
@@ -322,7 +322,7 @@ Deno.test("planned workloads are refused at their line; missing drivers too", as
         assert.ok(error instanceof ScenarioError);
         assert.match(
           error.message,
-          /scenario\.yaml:11:11: workloads\[1\]\.kind: workload 'sign-in' is not available yet/,
+          /scenario\.yaml:11:11: workloads\[1\]\.kind: workload 'voicemail' is not available yet/,
         );
         return true;
       },
