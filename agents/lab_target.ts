@@ -3,7 +3,8 @@
  * `count` instances on `port + i`, their calls per state summed under `uasCall` for the live
  * state chart) and the front end (`agents.frontend`, `count` instances on `port + i`, named
  * `frontend`, `frontend-2` …, serving the scenario's population with its passwords, TLS with the
- * lab CA when the target's transport is tls); the gateways, UM, chat, conferencing and web
+ * lab CA when the target's transport is tls, each hosting the MS-PRES presence server whose
+ * fan-out latency goes to `presence_fanout`); the gateways, UM, chat, conferencing and web
  * services join as their issues land, and asking for one before then is a clear error.
  *
  * @example
@@ -16,7 +17,9 @@
 import type { LabTargetFactory, RunContext, RunningLabAgents } from "../lab/runner/workload.ts";
 import { createSampler, deriveSeed, type LabTarget, Xoshiro128 } from "../lab/scenario/mod.ts";
 import type { Population } from "../lab/runner/population.ts";
+import type { MetricsRegistry } from "../lab/metrics/mod.ts";
 import { FrontendAgent } from "./frontend/mod.ts";
+import { type FanoutLatencySink, presenceService } from "./presence/mod.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 import { UasAgent } from "./uas/uas_agent.ts";
 import { basicCallUasChart } from "./uas/basic_call_chart.ts";
@@ -59,6 +62,10 @@ export function labTarget(): LabTargetFactory {
               },
               wheel: ctx.wheel,
               tls,
+              // MS-PRES: every lab front end hosts the presence server.
+              services: [
+                presenceService({ wheel: ctx.wheel, latency: fanoutMetrics(ctx.metrics) }),
+              ],
             });
             frontends.push(agent);
             addresses[i === 0 ? "frontend" : `frontend-${i + 1}`] = agent.address;
@@ -115,6 +122,18 @@ export function labTarget(): LabTargetFactory {
         },
       };
     },
+  };
+}
+
+/**
+ * The presence server's fan-out latency (publication accepted → NOTIFY / BENOTIFY sent, per
+ * watcher) as the `presence_fanout` histogram, by method and subscription kind.
+ */
+function fanoutMetrics(metrics: MetricsRegistry): FanoutLatencySink {
+  const fanout = metrics.latency("presence_fanout");
+  return {
+    notificationSent: (event) =>
+      fanout.record(event.sentAt - event.acceptedAt, { method: event.method, kind: event.kind }),
   };
 }
 

@@ -23,7 +23,12 @@ import {
   type TransportProtocol,
   viaTransportName,
 } from "../lab/sip/transport/mod.ts";
-import { type UaHandler, type UaMetricsSink, UserAgentCore } from "../lab/sip/ua/mod.ts";
+import {
+  type UaHandler,
+  type UaMetricsSink,
+  UserAgentCore,
+  type UserAgentCoreOptions,
+} from "../lab/sip/ua/mod.ts";
 
 /** Where an endpoint listens: `udp:127.0.0.1:5060` as an object. */
 export interface ListenAddress {
@@ -51,6 +56,11 @@ export interface EndpointOptions {
   uaMetrics?: UaMetricsSink;
   tls?: TlsMaterial;
   allowedMethods?: readonly string[];
+  /** More core options: option tags (§8.2.2.3) and the hooks on messages the core builds. */
+  core?: Pick<
+    UserAgentCoreOptions<TransportManager>,
+    "supportedExtensions" | "prepareRequest" | "prepareResponse"
+  >;
 }
 
 /** A listening endpoint. */
@@ -87,6 +97,7 @@ export async function openEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     wheel: opts.wheel,
     metrics: { transaction: metrics, ua: opts.uaMetrics },
     allowedMethods: opts.allowedMethods,
+    ...opts.core,
   });
   const settings = {
     cert: tls?.certPem,

@@ -18,6 +18,11 @@
  *   pings on the wheel whenever the flow was idle for the interval.
  * - a connection drop makes the endpoint reconnect after a jittered exponential back-off and
  *   register again (bounded attempts); sign-out unregisters and closes.
+ * - agents (IM, presence) run on an endpoint's session (`endpoint.session()`, an `ImEndpoint`):
+ *   a second core of that endpoint alone, made on first use, with the endpoint's GRUU as
+ *   Contact; the connection's traffic that is not the sign-in's goes there (endpoint_session.ts).
+ * - MS-SIP §3.1.4.2: every request leaves signed, those the cores build themselves too (ACK,
+ *   BYE, CANCEL through the core's `prepareRequest`); MS-SIPAE clients sign no responses.
  *
  * @example
  * ```ts
@@ -27,6 +32,9 @@
  *   events: { online: (ep, ms) => console.log(ep.account.name, ms) },
  * });
  * const endpoint = client.signIn({ name: "alice", aor: "sip:alice@lab", domain: "lab", password });
+ * // once online:
+ * const im = new ImAgent(endpoint.session());
+ * endpoint.setHandler(im.asHandler());
  * endpoint.signOut();
  * await client.stop({ graceful: true });
  * ```
@@ -36,7 +44,7 @@
 import { ntlmClientMechanism } from "../../lab/auth/sipae/mod.ts";
 import type { ClientMechanismFactory } from "../../lab/auth/sipae/mod.ts";
 import { SipcompClientSession } from "../../lab/protocols/sipcomp/mod.ts";
-import type { SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
+import type { AnySipMessage, SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
 import { discoverLyncServers, type LyncDiscoveryOptions } from "../../lab/sip/resolver/mod.ts";
 import type { TimerWheel } from "../../lab/sip/timer/mod.ts";
 import type {
@@ -55,6 +63,7 @@ import {
   LyncEndpoint,
 } from "./lync_endpoint.ts";
 import type { ReconnectBackoffOptions } from "./reconnect_backoff.ts";
+import { LYNC_ENDPOINT_EXTENSIONS, LYNC_ENDPOINT_METHODS } from "./endpoint_session.ts";
 import type { SignInFailure } from "./sign_in_failure.ts";
 
 /** Where the endpoints connect. */
@@ -139,8 +148,16 @@ export class LyncClient implements EndpointHost {
     this.core = new UserAgentCore<ClientConnections>({
       wheel: opts.wheel,
       metrics: { transaction: opts.metrics?.transaction },
-      // What a Lync endpoint answers from its server (MS-SIPREGE §4, MS-SIP BENOTIFY).
-      allowedMethods: ["NOTIFY", "BENOTIFY", "OPTIONS"],
+      // What a Lync endpoint takes from its server (MS-SIPREGE §4, MS-SIPRE, MS-PRES, IM.md);
+      // sessions go to the endpoint's session core once it hosts agents.
+      allowedMethods: LYNC_ENDPOINT_METHODS,
+      supportedExtensions: LYNC_ENDPOINT_EXTENSIONS,
+      // MS-SIP §3.1.4.2: ACK, BYE and CANCEL the core builds are signed for their endpoint.
+      prepareRequest: (request, destination) => {
+        const flowId = destination.flowId;
+        const endpoint = flowId === undefined ? undefined : this.#byFlow.get(flowId);
+        endpoint?.auth.authorize(request);
+      },
       createTransport: (coreEvents) =>
         new ClientConnections({
           protocol: opts.server.protocol,
@@ -153,6 +170,12 @@ export class LyncClient implements EndpointHost {
               // MS-SIPCOMP: the NEGOTIATE answer is the negotiation's, taken before the core.
               const session = source.flowId && this.#sipcomp.get(source.flowId);
               if (session && session.onMessage(msg, source)) return;
+              // Sessions of an endpoint hosting agents go to its own core.
+              const endpoint = source.flowId && this.#byFlow.get(source.flowId);
+              if (
+                endpoint && !endpoint.isSignInTraffic(msg) &&
+                endpoint.receiveSessionMessage(msg, source)
+              ) return;
               coreEvents.onMessage(msg, source, bytes);
             },
             onParseError: (error, source) => coreEvents.onParseError?.(error, source),
@@ -227,6 +250,7 @@ export class LyncClient implements EndpointHost {
       clearTimeout(timer);
     }
     for (const endpoint of this.#endpoints) endpoint.abandon();
+    await Promise.all([...this.#endpoints].map((endpoint) => endpoint.closeSession()));
     this.#endpoints.clear();
     this.#byFlow.clear();
     this.#sipcomp.clear();
@@ -313,6 +337,14 @@ export class LyncClient implements EndpointHost {
 
   respond(tx: ServerTransaction, request: SipRequest, status: number): void {
     this.core.respond(tx, this.core.createResponse(request, status));
+  }
+
+  sendOnFlow(flow: ClientFlow, message: AnySipMessage): Promise<void> {
+    return this.core.transport.send(message, flow.remote);
+  }
+
+  get sessionMetrics(): TransactionMetricsSink | undefined {
+    return this.#opts.metrics?.transaction;
   }
 
   online(endpoint: LyncEndpoint, signInMs: number | undefined): void {

@@ -20,10 +20,14 @@
  */
 import { sipInstanceFromEpid } from "../../lab/auth/sipae/mod.ts";
 import { newTag, randomHex } from "../../lab/sip/dialog/mod.ts";
-import type { SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
+import type { AnySipMessage, SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
 import type { TimerHandle, TimerWheel } from "../../lab/sip/timer/mod.ts";
-import type { ServerTransaction } from "../../lab/sip/transaction/mod.ts";
-import type { OutgoingRequest } from "../../lab/sip/ua/mod.ts";
+import type {
+  Destination,
+  ServerTransaction,
+  TransactionMetricsSink,
+} from "../../lab/sip/transaction/mod.ts";
+import type { OutgoingRequest, UaHandler } from "../../lab/sip/ua/mod.ts";
 import { ChartExecutor } from "../../lab/statechart/mod.ts";
 import type { ClientFlow } from "./client_connections.ts";
 import {
@@ -32,9 +36,11 @@ import {
   shouldRegisterAgain,
 } from "./deregistration_notify.ts";
 import type { EndpointAuth } from "./endpoint_auth.ts";
+import { EndpointCore, type EndpointSession, SessionView } from "./endpoint_session.ts";
 import {
   buildProvisioningSubscribe,
   buildRegister,
+  contactOf,
   type EndpointIdentity,
   type LocalAddress,
 } from "./lync_requests.ts";
@@ -83,6 +89,10 @@ export interface EndpointHost {
   ): void;
   /** Answers a server request. */
   respond(tx: ServerTransaction, request: SipRequest, status: number): void;
+  /** Writes a message on the flow outside any transaction of the host's core. */
+  sendOnFlow(flow: ClientFlow, message: AnySipMessage): Promise<void>;
+  /** Transaction metrics for the endpoints' session cores. */
+  readonly sessionMetrics?: TransactionMetricsSink;
   /** The endpoint signed in (first time: `signInMs` since SIGN_IN) or signed in again. */
   online(endpoint: LyncEndpoint, signInMs: number | undefined): void;
   /** The endpoint failed with `failure` (it ends next). */
@@ -175,6 +185,10 @@ export class LyncEndpoint implements SignInChartContext {
   #timer: TimerHandle | undefined;
   #ended = false;
   #redirects = 0;
+  /** Call-ID of the last provisioning SUBSCRIBE (its dialog is sign-in traffic). */
+  #provisioningCallId: string | undefined;
+  #session: EndpointCore | undefined;
+  #handler: UaHandler | undefined;
 
   constructor(
     host: EndpointHost,
@@ -201,6 +215,116 @@ export class LyncEndpoint implements SignInChartContext {
       contactOpaque: randomHex(5),
     };
   }
+
+  /**
+   * The view the agents of this endpoint run on — `ImEndpoint`-compatible (agents/im): its own
+   * user agent core (Contact = the GRUU, Via = this connection, every request MS-SIPAE signed and
+   * sent on this endpoint's connection), the AOR, the epid and the home server. Made on first
+   * call (the `online` event is the place); throws before the endpoint registered, or once it
+   * ended.
+   *
+   * @example
+   * ```ts
+   * const im = new ImAgent(endpoint.session(), { listener });
+   * endpoint.setHandler(im.asHandler());
+   * im.invite("sip:bob@lab.test", plainText("hello"));
+   * ```
+   */
+  session(): EndpointSession {
+    const flow = this.flow;
+    // Registered on a live connection (from the `online` event on, which fires on the way in).
+    if (flow === undefined || this.expiresSeconds === undefined || this.done) {
+      throw new Error(`endpoint ${this.account.aor} is not online (${this.state})`);
+    }
+    this.#session ??= EndpointCore.create(
+      {
+        auth: this.auth,
+        send: (message) =>
+          this.flow === undefined
+            ? Promise.reject(new Error(`endpoint ${this.account.aor} has no connection`))
+            : this.#host.sendOnFlow(this.flow, message),
+      },
+      this.#host.wheel,
+      this.#sessionHandler,
+      {
+        viaHost: flow.local.host,
+        viaPort: flow.local.port,
+        protocol: localOf(flow).transport,
+        // MS-SIPRE 2.2.5: the GRUU is the endpoint's Contact in dialogs.
+        contact: this.gruu ?? contactUriOf(this.identity, flow),
+      },
+      this.#host.sessionMetrics,
+    );
+    return new SessionView(
+      this.#session,
+      this.account.aor,
+      this.identity.epid,
+      () => this.flow?.remote,
+    );
+  }
+
+  /**
+   * Who takes the requests addressed to this endpoint (INVITE, MESSAGE, INFO, BYE, NOTIFY,
+   * BENOTIFY, SERVICE...) and its dialogs' events, through its session core. Until one is set
+   * they are answered 480 (RFC 3261 §21.4.18: nobody is taking them).
+   */
+  setHandler(handler: UaHandler | undefined): void {
+    this.#handler = handler;
+  }
+
+  /** True once `session()` made the session core. */
+  get hostsAgents(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /**
+   * Traffic of the sign-in itself — answers to REGISTER and the provisioning SUBSCRIBE, the
+   * provisioning NOTIFYs and the MS-SIPREGE deregistration NOTIFY — which the client's shared
+   * core handles; the rest belongs to the session core.
+   */
+  isSignInTraffic(message: AnySipMessage): boolean {
+    const callId = message.callId;
+    if (callId === this.identity.registerCallId || callId === this.#provisioningCallId) return true;
+    return message.kind === "request" && isDeregistrationNotify(message);
+  }
+
+  /**
+   * A message for the session core (not sign-in traffic) from the endpoint's connection. False
+   * when there is no session core (the client's core takes it). MS-SIP §3.1.5.2: a message the
+   * security association does not verify is discarded.
+   */
+  receiveSessionMessage(message: AnySipMessage, source: Destination): boolean {
+    const core = this.#session;
+    if (core === undefined) return false;
+    if (!this.auth.verify(message).accept) return true;
+    if (message.kind === "request") {
+      this.#log({ at: Date.now(), method: message.method, direction: "in" });
+    }
+    core.receiveMessage(message, source);
+    return true;
+  }
+
+  /** Stops the session core (the client stops, or the endpoint ended). */
+  async closeSession(): Promise<void> {
+    const core = this.#session;
+    this.#session = undefined;
+    await core?.stop();
+  }
+
+  /** The session core's handler: the agents' one, else 480 to every request. */
+  readonly #sessionHandler: UaHandler = {
+    onRequest: (tx, request, dialog) => {
+      const handler = this.#handler;
+      if (handler !== undefined) return handler.onRequest(tx, request, dialog);
+      const core = this.#session;
+      if (request.method !== "BENOTIFY") core?.respond(tx, core.createResponse(request, 480));
+    },
+    onAck: (ack, dialog) => this.#handler?.onAck?.(ack, dialog),
+    onCancel: (invite, cancel) => this.#handler?.onCancel?.(invite, cancel),
+    onAckTimeout: (dialog) => this.#handler?.onAckTimeout?.(dialog),
+    onDialogTerminated: (dialog, cause) => this.#handler?.onDialogTerminated?.(dialog, cause),
+    onServerFailure: (tx, failure) => this.#handler?.onServerFailure?.(tx, failure),
+  };
 
   /** True once the endpoint reached signedOut or failed. */
   get done(): boolean {
@@ -246,7 +370,10 @@ export class LyncEndpoint implements SignInChartContext {
     this.#log({ at: Date.now(), method: request.method, direction: "in" });
     if (request.method === "BENOTIFY") return; // MS-SIP: BENOTIFY is never answered.
     if (!isDeregistrationNotify(request)) {
-      this.#host.respond(tx, request, 200);
+      // Sessions, IM and the rest need a hosted agent (`session()`); without one nobody takes
+      // them (RFC 3261 §21.4.18). NOTIFYs of the sign-in's subscriptions and OPTIONS get 200.
+      const taken = request.method === "NOTIFY" || request.method === "OPTIONS";
+      this.#host.respond(tx, request, taken ? 200 : 480);
       return;
     }
     const deregistration = readDeregistration(request);
@@ -346,9 +473,11 @@ export class LyncEndpoint implements SignInChartContext {
       this.#deliver({ type: "PROVISIONED" });
       return;
     }
+    const callId = randomHex(16);
+    this.#provisioningCallId = callId;
     const request = buildProvisioningSubscribe(this.identity, {
       local: localOf(flow),
-      callId: randomHex(16),
+      callId,
       tag: newTag(),
     });
     this.#send(request, flow, (response, sent) => {
@@ -522,6 +651,7 @@ export class LyncEndpoint implements SignInChartContext {
     if (!this.#ended && executor.isDone(this)) {
       this.#ended = true;
       this.#cancelTimer();
+      void this.closeSession();
       this.#host.ended(this);
     }
   }
@@ -536,6 +666,11 @@ export class LyncEndpoint implements SignInChartContext {
     this.recent.push(entry);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
   }
+}
+
+/** The registered Contact's URI (without its header parameters). */
+function contactUriOf(identity: EndpointIdentity, flow: ClientFlow): string {
+  return /^<([^>]*)>/.exec(contactOf(identity, localOf(flow)))![1];
 }
 
 function localOf(flow: ClientFlow): LocalAddress {

@@ -13,7 +13,10 @@
  *   server: { kind: "direct", protocol: "tls", host: "127.0.0.1", port: 5061 },
  *   caCerts: [caPem], wheel,
  * });
- * client.signIn({ name: "alice", aor: "sip:alice@lab", domain: "lab", password: "pw" });
+ * const endpoint = client.signIn({ name: "alice", aor: "sip:alice@lab", domain: "lab", password: "pw" });
+ * // Once online: agents (IM, presence) run on the endpoint's session, an ImEndpoint.
+ * const im = new ImAgent(endpoint.session(), { listener });
+ * endpoint.setHandler(im.asHandler());
  * ```
  *
  * @module
@@ -33,6 +36,14 @@ export {
   LyncEndpoint,
   SIGN_IN_MACHINE,
 } from "./lync_endpoint.ts";
+export {
+  EndpointCore,
+  type EndpointSession,
+  LYNC_ENDPOINT_EXTENSIONS,
+  LYNC_ENDPOINT_METHODS,
+  type SessionLink,
+  SessionView,
+} from "./endpoint_session.ts";
 export { signInChart, type SignInChartContext, type SignInEvent } from "./sign_in_chart.ts";
 export {
   describeFailure,

@@ -16,14 +16,17 @@
  *    sender's P-Asserted-Identity (RFC 3325) and each branch signed for its endpoint.
  *
  * In-dialog requests and 2xx ACKs of dialogs the proxy record-routed reach the proxy from the
- * user agent core directly (`UaProxyHooks`); the front end wraps those hooks (`gatedCore`) so
- * they pass the same authentication first. An ACK counts as authenticated when signed, or when
- * it repeats the credentials of the INVITE it acknowledges (invite_credentials.ts, RFC 3261
- * §22.1) — what the lab's user agent cores send, as they cannot sign an ACK.
+ * user agent core directly (`UaProxyHooks`); the front end wraps those hooks (the proxy's
+ * `gate`) so they pass the same authentication first. An ACK counts as authenticated when
+ * signed (MS-SIPAE endpoints sign it), or for Digest clients when it repeats the credentials of
+ * the INVITE it acknowledges (invite_credentials.ts, RFC 3261 §22.1). Requests the front end
+ * only routes skip the core's Require check (RFC 3261 §16.3, the gate's `forwards`).
  *
  * Every response to an MS-SIPAE endpoint is signed (Authentication-Info: srand, snum,
- * rspauth), so is every request sent to one (routed requests, services' NOTIFYs through
- * `FrontendHost.signRequest` / `sendRequest`, deregistration NOTIFYs).
+ * rspauth) — the front end's, the proxy's (forwarded and its own refusals) and the core's own
+ * answers (`prepareResponse`) — so is every request sent to one (routed requests and their
+ * CANCELs, services' NOTIFYs through `FrontendHost.signRequest` / `sendRequest`,
+ * deregistration NOTIFYs).
  *
  * Options beyond the first slice (all optional; `FrontendAgent.start(options)` is unchanged
  * for existing callers):
@@ -57,16 +60,11 @@
 import type { CredentialLookup } from "../../lab/auth/digest/mod.ts";
 import { assertIdentity } from "../../lab/auth/sipae/mod.ts";
 import { diagnosticsFor, formatMsDiagnostics } from "../../lab/protocols/ocer/mod.ts";
-import type { SipRequest, SipResponse } from "../../lab/sip/message/mod.ts";
-import { isSipUri } from "../../lab/sip/message/mod.ts";
+import type { SipRequest } from "../../lab/sip/message/mod.ts";
+import { isSipUri, type SipUri } from "../../lab/sip/message/mod.ts";
 import type { Destination, ServerTransaction } from "../../lab/sip/transaction/mod.ts";
 import { type TimerHandle, TimerWheel } from "../../lab/sip/timer/mod.ts";
-import type {
-  OutgoingRequest,
-  RequestCallbacks,
-  UaProxyHooks,
-  UserAgentCore,
-} from "../../lab/sip/ua/mod.ts";
+import type { OutgoingRequest, RequestCallbacks, UaProxyHooks } from "../../lab/sip/ua/mod.ts";
 import {
   type Endpoint,
   type EndpointOptions,
@@ -93,7 +91,7 @@ import { StatefulProxy } from "./proxy/mod.ts";
 import type { ExpiryPolicy } from "./registration_request.ts";
 import { Registrar } from "./registrar.ts";
 import type { RegistrarMetricsSink } from "./registrar_metrics.ts";
-import { routeRequest } from "./request_routing.ts";
+import { bindingForUri, routeRequest } from "./request_routing.ts";
 import { InviteCredentials } from "./invite_credentials.ts";
 
 export type { FrontendDigestOptions };
@@ -122,9 +120,29 @@ export interface FrontendAgentOptions {
   provisioning?: ProvisioningOptions | false;
   /** The server's FQDN in ms-diagnostics and NTLM targetname; default the domain. */
   serverName?: string;
+  /** Option tags of the core (§8.2.2.3); default {@link FRONTEND_EXTENSIONS}. */
+  supportedExtensions?: readonly string[];
   /** How long `stop` waits for the answers to its deregistration NOTIFYs; default 2 000 ms. */
   stopNotifyTimeoutMs?: number;
 }
+
+/**
+ * Option tags of the front end's core (RFC 3261 §8.2.2.3): what MS-SIPRE / MS-PRES clients put
+ * in Require and its services understand — batched subscriptions (adhoclist, eventlist,
+ * RFC 4662), category subscriptions (categoryList), BENOTIFY and the piggy-backed first NOTIFY
+ * (MS-PRES 2.2.x), GRUU (MS-SIPRE 2.2.5), the IM text format and registration events.
+ */
+export const FRONTEND_EXTENSIONS: readonly string[] = Object.freeze([
+  "adhoclist",
+  "categoryList",
+  "eventlist",
+  "ms-benotify",
+  "ms-piggyback-first-notify",
+  "msrtc-event-categories",
+  "com.microsoft.msrtc.presence",
+  "gruu-10",
+  "ms-text-format",
+]);
 
 /** How often expired MS-SIPAE contexts and SAs are swept. */
 const SA_SWEEP_MS = 30_000;
@@ -162,6 +180,8 @@ export class FrontendAgent {
   readonly #wheel: TimerWheel;
   readonly #ownsWheel: boolean;
   readonly #invites: InviteCredentials;
+  /** The endpoint each initial branch was signed for, to sign its CANCEL the same way. */
+  readonly #branchEndpoints = new WeakMap<SipRequest, { aor: string; epid?: string }>();
   #stopping: Promise<void> | undefined = undefined;
   #sweepTimer: TimerHandle | undefined = undefined;
   #endpoint!: Endpoint;
@@ -174,7 +194,7 @@ export class FrontendAgent {
     this.#ownsWheel = options.wheel === undefined;
     this.domain = options.domain.toLowerCase();
     this.serverName = options.serverName ?? options.domain;
-    this.location = new LocationService(wheel);
+    this.location = new LocationService(wheel, (binding) => this.#registrationEnded(binding));
     this.#invites = new InviteCredentials(wheel);
     this.authenticator = new FrontendAuthenticator({
       domain: options.domain,
@@ -212,25 +232,41 @@ export class FrontendAgent {
         tls: options.tls,
         allowedMethods: FRONTEND_METHODS,
         handler: { onRequest: (tx, request) => agent.#onRequest(tx, request) },
+        core: {
+          supportedExtensions: options.supportedExtensions ?? FRONTEND_EXTENSIONS,
+          // MS-SIPAE §3.3.4: the core's own answers (405, 481, 200 to CANCEL, 487...) are
+          // signed for the endpoint the From names, when it holds an SA.
+          prepareResponse: (response) => void agent.authenticator.sipae?.signResponse(response),
+        },
       });
     } catch (error) {
       if (agent.#ownsWheel) wheel.stop();
       throw error;
     }
-    agent.#proxy = new StatefulProxy(
-      gatedCore(agent.#endpoint.core, (hooks) => agent.#gate(hooks)),
-      {
-        wheel,
-        localHosts: [agent.domain, agent.serverName],
-        serverName: agent.serverName,
-        locate: (uri) => agent.#locate(uri),
-        // MS-SIPAE §3.3.5.2: in-dialog requests are signed for the endpoint their To names
-        // (initial requests are signed per binding in #route).
-        prepareBranch: (branch) => {
-          if (branch.to.tag !== undefined) agent.authenticator.sipae?.signRequest(branch);
-        },
+    const sipae = agent.authenticator.sipae;
+    agent.#proxy = new StatefulProxy(agent.#endpoint.core, {
+      wheel,
+      localHosts: [agent.domain, agent.serverName],
+      serverName: agent.serverName,
+      locate: (uri) => agent.#locate(uri),
+      gate: (hooks) => agent.#gate(hooks),
+      // MS-SIPAE §3.3.5.2: in-dialog requests (and 2xx ACKs) are signed for the endpoint their
+      // Request-URI (its GRUU) names; initial requests are signed per binding in #route.
+      prepareBranch: (branch) => {
+        if (branch.to.tag === undefined) return;
+        sipae?.signRequest(branch, agent.#endpointOfUri(branch));
       },
-    );
+      // MS-SIPAE §3.3.4: every response to an endpoint with an SA is signed — forwarded ones
+      // and the proxy's own refusals alike — for the sender its From names.
+      prepareResponse: (response) => void sipae?.signResponse(response),
+      // The CANCEL of a losing fork (§16.7 step 10) is signed for the endpoint it goes to.
+      prepareCancel: (cancel, branch) => {
+        sipae?.signRequest(
+          cancel,
+          agent.#branchEndpoints.get(branch) ?? agent.#endpointOfUri(branch),
+        );
+      },
+    });
     agent.#host = agent.#makeHost();
     agent.#armSweep();
     for (const service of agent.services) service.start?.(agent.#host);
@@ -336,13 +372,11 @@ export class FrontendAgent {
         headers: diagnostics === undefined ? [] : [diagnostics],
       });
     }
-    this.#invites.remember(request);
+    // RFC 3261 §22.1, Digest only: its ACK repeats these credentials (MS-SIPAE ACKs are signed).
+    if (requester.scheme === "Digest") this.#invites.remember(request);
     // RFC 3261 §22.3: credentials addressed to this server end here.
     request.removeHeader("Authorization");
     request.removeHeader("Proxy-Authorization");
-    const signResponse = (response: SipResponse) => {
-      this.authenticator.signResponse(response, requester);
-    };
     const route = routeRequest(request, {
       domain: this.domain,
       location: this.location,
@@ -366,12 +400,10 @@ export class FrontendAgent {
         prepareBranch: (branch, target) => {
           const binding = byTarget.get(target.uri);
           if (binding === undefined) return;
-          this.authenticator.sipae?.signRequest(branch, {
-            aor: binding.aor,
-            epid: binding.endpoint.epid,
-          });
+          const endpoint = { aor: binding.aor, epid: binding.endpoint.epid };
+          this.#branchEndpoints.set(branch, endpoint);
+          this.authenticator.sipae?.signRequest(branch, endpoint);
         },
-        prepareResponse: signResponse,
       },
     );
   }
@@ -387,16 +419,18 @@ export class FrontendAgent {
         const decision = this.authenticator.authenticate(request);
         if (decision.kind === "drop") return;
         if (decision.kind === "refused") return this.#answer(tx, request, undefined, decision);
-        this.#invites.remember(request);
+        if (decision.requester.scheme === "Digest") this.#invites.remember(request);
         request.removeHeader("Authorization");
         request.removeHeader("Proxy-Authorization");
         hooks.onForeignRequest(tx, request);
       },
+      // RFC 3261 §16.3: what the front end only routes meets no Require check of its core.
+      forwards: (request) => this.#forwards(request),
       onForeignAck: (ack, source) => {
         // MS-SIPAE §3.3.5.1: an ACK that is not authenticated is discarded. Authenticated is a
-        // signed ACK, or one carrying exactly the credentials of the INVITE it acknowledges
-        // (RFC 3261 §22.1: "the ACK for a 2xx … will contain the same credentials as the
-        // INVITE"), which is what the lab's user agent cores send.
+        // signed ACK (MS-SIPAE clients sign it like any request, MS-SIP §3.1.4.2), or one
+        // carrying exactly the credentials of the Digest INVITE it acknowledges (RFC 3261
+        // §22.1: "the ACK for a 2xx … will contain the same credentials as the INVITE").
         if (
           !this.#invites.matches(ack) &&
           this.authenticator.authenticate(ack).kind !== "authenticated"
@@ -406,14 +440,51 @@ export class FrontendAgent {
         hooks.onForeignAck(ack, source);
       },
       onStrayResponse: (response, source) => hooks.onStrayResponse(response, source),
-      onCancel: (invite, cancel) => hooks.onCancel(invite, cancel),
+      onCancel: (invite, cancel) => {
+        // MS-SIPAE §3.3.5.1: a CANCEL with failing credentials is discarded — it cancels
+        // nothing (true: no 487 from the core either). One without credentials is taken as
+        // RFC 3261 §22.1 has it (a CANCEL cannot be challenged; it matched its INVITE's
+        // transaction), what Digest clients send; MS-SIPAE endpoints sign theirs.
+        const credentials = cancel.hasHeader("authorization") ||
+          cancel.hasHeader("proxy-authorization");
+        if (credentials && this.authenticator.authenticate(cancel).kind !== "authenticated") {
+          return true;
+        }
+        return hooks.onCancel(invite, cancel);
+      },
     };
   }
 
-  /** Where an in-dialog Request-URI (a registered contact or GRUU) goes. */
-  #locate(uri: { user?: string; host: string }): Destination | undefined {
-    if (uri.host.toLowerCase() !== this.domain || uri.user === undefined) return undefined;
-    return this.location.lookup(`sip:${uri.user}@${this.domain}`)[0]?.source;
+  /** A binding went away: services hear of the endpoint (MS-PRES presence ends with it). */
+  #registrationEnded(binding: Binding): void {
+    const { epid, instance, gruu } = binding.endpoint;
+    const endpointId = epid ?? instance ?? gruu ?? `${binding.source.host}:${binding.source.port}`;
+    for (const service of this.services) service.registrationEnded?.(binding.aor, endpointId);
+  }
+
+  /** The endpoint an in-dialog request's Request-URI names, for signing (MS-SIPAE §3.3.5.2). */
+  #endpointOfUri(request: SipRequest): { aor: string; epid?: string } | undefined {
+    const uri = request.requestUri;
+    const binding = isSipUri(uri) ? bindingForUri(uri, this.domain, this.location) : undefined;
+    return binding === undefined ? undefined : { aor: binding.aor, epid: binding.endpoint.epid };
+  }
+
+  /**
+   * RFC 3261 §16.3: a request the front end only proxies — not REGISTER, not a service's,
+   * not OPTIONS to the front end itself; in a dialog, one of a dialog it does not hold.
+   */
+  #forwards(request: SipRequest): boolean {
+    if (request.to.tag !== undefined) {
+      return this.#endpoint.core.dialogs.matchRequest(request).kind !== "dialog";
+    }
+    if (request.method === "REGISTER") return false;
+    if (request.method === "OPTIONS" && this.#addressedToUs(request)) return false;
+    return !this.services.some((s) => s.handles(request));
+  }
+
+  /** Where an in-dialog Request-URI (a GRUU, MS-SIPRE §4.2, or an AOR) goes: its flow. */
+  #locate(uri: SipUri): Destination | undefined {
+    return bindingForUri(uri, this.domain, this.location)?.source;
   }
 
   #addressedToUs(request: SipRequest): boolean {
@@ -560,24 +631,4 @@ export class FrontendAgent {
       clearTimeout(timer);
     }
   }
-}
-
-/**
- * The core as the stateful proxy sees it: the same object, except that the hooks the proxy
- * attaches (`attachProxy`, which the proxy calls itself) pass through `gate` first, so that the
- * front end authenticates in-dialog traffic before the proxy routes it.
- */
-function gatedCore<T extends UserAgentCore>(
-  core: T,
-  gate: (hooks: UaProxyHooks) => UaProxyHooks,
-): T {
-  return new Proxy(core, {
-    get(target, property) {
-      if (property === "attachProxy") {
-        return (hooks: UaProxyHooks) => target.attachProxy(gate(hooks));
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }

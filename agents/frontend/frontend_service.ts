@@ -102,4 +102,10 @@ export interface FrontendService {
   /** Called once when the front end starts. */
   start?(host: FrontendHost): void;
   stop?(): void;
+  /**
+   * An endpoint's registration ended (unregistered, removed by the server, or lapsed):
+   * `endpointId` is its epid, else its `+sip.instance`, else its GRUU — the same id
+   * {@link FrontendRequestContext.endpoint} gives (MS-PRES: its presence and subscriptions end).
+   */
+  registrationEnded?(aor: string, endpointId: string): void;
 }

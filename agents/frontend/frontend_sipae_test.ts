@@ -12,7 +12,13 @@ import {
 } from "../../lab/auth/sipae/mod.ts";
 import { parseMsDiagnostics } from "../../lab/protocols/ocer/mod.ts";
 import { parseXml } from "../../lab/protocols/xml/mod.ts";
-import { parseMessage, serializeMessage, type SipRequest } from "../../lab/sip/message/mod.ts";
+import { createCancel } from "../../lab/sip/dialog/mod.ts";
+import {
+  parseMessage,
+  serializeMessage,
+  type SipRequest,
+  type SipResponse,
+} from "../../lab/sip/message/mod.ts";
 import { labTlsMaterial } from "../lab_trust.ts";
 import type { ListenAddress } from "../sip_endpoint.ts";
 import { FrontendAgent } from "./frontend_agent.ts";
@@ -474,6 +480,56 @@ Deno.test("INVITE forks through the stateful proxy: 200 wins, ACK follows the Re
   const refused = await bob.send(bye);
   assert.equal(refused.status, 401);
   assert.equal(desk.received.length, 0);
+});
+
+Deno.test("a CANCEL whose signature fails cancels nothing; the signed one does (MS-SIPAE §3.3.5.1)", async () => {
+  await using lab = await startLab();
+  const alice = await lab.client("alice", "a11ce0000c");
+  const bob = await lab.client("bob", "0b0b0b0b0c");
+  for (const c of [alice, bob]) assert.equal((await c.register()).status, 200);
+  // Bob rings and never answers the INVITE; other requests get 200.
+  bob.answer = (request) => request.method === "INVITE" ? 180 : 200;
+  const invite = alice.request("INVITE", { to: `<sip:bob@${DOMAIN}>` });
+  alice.sipae.authorize(invite);
+  const outcome: { final?: SipResponse } = {};
+  const finalStatus = () => outcome.final?.status;
+  let ringing!: () => void;
+  const rung = new Promise<void>((resolve) => ringing = resolve);
+  const sent = alice.core.request(invite, alice.server, {
+    onProvisional: (response) => response.status === 180 && ringing(),
+    onFinal: (response) => outcome.final = response,
+  });
+  await rung;
+  // A CANCEL of that INVITE with a broken signature: answered 200 by the core (§9.2), ignored.
+  const forged = createCancel(sent.request);
+  alice.sipae.authorize(forged);
+  const credentials = forged.header("authorization")!;
+  forged.removeHeader("authorization");
+  forged.addHeader(
+    "Authorization",
+    credentials.replace(/response="[0-9a-f]{8}/, 'response="00000000'),
+  );
+  const cancelAnswer = await new Promise<SipResponse>((resolve) =>
+    alice.core.sendInTransaction(forged, alice.server, {
+      onProvisional() {},
+      onFinal: resolve,
+      onTimeout() {},
+      onTransportError() {},
+    })
+  );
+  assert.equal(cancelAnswer.status, 200);
+  // A MESSAGE to Bob after it: had the CANCEL been forwarded, Bob's 487 would come back first.
+  const message = await alice.sendSigned(alice.request("MESSAGE", { to: `<sip:bob@${DOMAIN}>` }));
+  assert.equal(message.status, 200);
+  assert.equal(finalStatus(), undefined, "the INVITE still rings");
+  // The core's own CANCEL is signed (prepareRequest): Bob's branch is cancelled, 487.
+  assert.equal(sent.cancel(), true);
+  await bob.nextRequest(); // the INVITE
+  await bob.nextRequest(); // the MESSAGE
+  for (let i = 0; i < 200 && finalStatus() === undefined; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(finalStatus(), 487);
 });
 
 Deno.test("a cnum below the 256-wide window is refused as a replay (MS-SIP §3.1.5.2)", async () => {

@@ -55,6 +55,12 @@ export interface BindingEndpoint {
   readonly fromTag?: string;
 }
 
+/**
+ * Why a binding went away: the endpoint unregistered (RFC 3261 §10.2.2: Expires 0 or `*`), the
+ * server removed it (MS-SIPREGE 3.2 deregistration), or it lapsed (§10.2.1).
+ */
+export type BindingRemoval = "unregistered" | "removed" | "expired";
+
 /** One Contact of a REGISTER, with the expiration the registrar granted (0 removes). */
 export interface ContactChange {
   contact: NameAddr & { uri: SipUri };
@@ -98,9 +104,16 @@ export class LocationService {
   readonly #wheel: TimerWheel;
   readonly #bindings = new Map<string, StoredBinding[]>();
   #size = 0;
+  readonly #onRemoved: ((binding: Binding, cause: BindingRemoval) => void) | undefined;
 
-  constructor(wheel: TimerWheel) {
+  /**
+   * `onRemoved` hears of every binding that goes away — unregistered (Expires 0, `*`), removed
+   * by the server (`remove`), or lapsed — once the bindings of its AOR are updated (so a
+   * `lookup` in the callback sees what is left). Not called by `clear`.
+   */
+  constructor(wheel: TimerWheel, onRemoved?: (binding: Binding, cause: BindingRemoval) => void) {
     this.#wheel = wheel;
+    this.#onRemoved = onRemoved;
   }
 
   /** Number of bindings over all addresses of record. */
@@ -138,6 +151,7 @@ export class LocationService {
       for (const b of current) this.#wheel.cancel(b.timer);
       this.#bindings.delete(aor);
       this.#size -= current.length;
+      this.#removed(current, "unregistered");
       return { ok: true, added: 0, refreshed: 0, removed: current.length };
     }
     for (const c of change.contacts) {
@@ -147,14 +161,14 @@ export class LocationService {
       }
     }
     const next = [...current];
-    let added = 0, refreshed = 0, removed = 0;
+    const gone: Binding[] = [];
+    let added = 0, refreshed = 0;
     for (const c of change.contacts) {
       const at = next.findIndex((b) => sameBinding(b, c));
       if (at >= 0) {
         this.#wheel.cancel(next[at].timer);
         if (c.expiresS === 0) {
-          next.splice(at, 1);
-          removed++;
+          gone.push(...next.splice(at, 1));
           continue;
         }
         next[at] = this.#store(aor, order, c);
@@ -167,7 +181,8 @@ export class LocationService {
     if (next.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, next);
     this.#size += next.length - current.length;
-    return { ok: true, added, refreshed, removed };
+    this.#removed(gone, "unregistered");
+    return { ok: true, added, refreshed, removed: gone.length };
   }
 
   /**
@@ -183,6 +198,7 @@ export class LocationService {
     if (kept.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, kept);
     this.#size -= gone.length;
+    this.#removed(gone, "removed");
     return gone;
   }
 
@@ -223,6 +239,18 @@ export class LocationService {
     list.splice(at, 1);
     this.#size--;
     if (list.length === 0) this.#bindings.delete(binding.aor);
+    this.#removed([binding], "expired");
+  }
+
+  #removed(bindings: readonly Binding[], cause: BindingRemoval): void {
+    if (this.#onRemoved === undefined) return;
+    for (const binding of bindings) {
+      try {
+        this.#onRemoved(binding, cause);
+      } catch (error) {
+        reportError(error);
+      }
+    }
   }
 }
 

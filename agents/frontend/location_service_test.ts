@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseNameAddr, type SipUri } from "../../lab/sip/message/mod.ts";
 import { TimerWheel } from "../../lab/sip/timer/mod.ts";
-import { type ContactChange, LocationService } from "./location_service.ts";
+import { type BindingRemoval, type ContactChange, LocationService } from "./location_service.ts";
 
 const AOR = "sip:alice@lab.test";
 const SOURCE = { protocol: "UDP", host: "127.0.0.1", port: 5070 };
@@ -88,4 +88,44 @@ Deno.test("one binding per +sip.instance: a new contact of the same instance rep
   assert.equal(location.size, 0);
   assert.deepEqual(location.addresses(), []);
   wheel.stop();
+});
+
+Deno.test("the removal callback hears of unregistered, removed and lapsed bindings", () => {
+  const wheel = new TimerWheel({ mode: "virtual" });
+  const heard: string[] = [];
+  const location = new LocationService(wheel, (binding, cause: BindingRemoval) => {
+    heard.push(`${binding.uri.host} ${cause} left=${location.lookup(binding.aor).length}`);
+  });
+  location.update(AOR, { callId: "a", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [change("<sip:alice@h1>", 600), change("<sip:alice@h2>", 600)],
+  });
+  // §10.2.2: Expires 0 for one contact, then the server removes the other.
+  location.update(AOR, { callId: "a", cseq: 2 }, {
+    kind: "contacts",
+    contacts: [change("<sip:alice@h1>", 0)],
+  });
+  location.remove(AOR);
+  // §10.2.1: a binding lapses; `*` removes all.
+  location.update(AOR, { callId: "b", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [change("<sip:alice@h3>", 1)],
+  });
+  wheel.advance(1000);
+  location.update(AOR, { callId: "c", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [change("<sip:alice@h4>", 600)],
+  });
+  location.update(AOR, { callId: "c", cseq: 2 }, { kind: "remove-all" });
+  location.update(AOR, { callId: "d", cseq: 1 }, {
+    kind: "contacts",
+    contacts: [change("<sip:alice@h5>", 600)],
+  });
+  location.clear();
+  assert.deepEqual(heard, [
+    "h1 unregistered left=1",
+    "h2 removed left=0",
+    "h3 expired left=0",
+    "h4 unregistered left=0",
+  ]);
 });

@@ -57,7 +57,12 @@ export {
   type ProvisioningRequest,
   readProvisioningRequest,
 } from "./provisioning_documents.ts";
-export { type RouteDecision, routeRequest, type RoutingContext } from "./request_routing.ts";
+export {
+  bindingForUri,
+  type RouteDecision,
+  routeRequest,
+  type RoutingContext,
+} from "./request_routing.ts";
 export {
   DEFAULT_EXPIRY,
   gruuFor,
@@ -70,6 +75,7 @@ export {
 export {
   type Binding,
   type BindingEndpoint,
+  type BindingRemoval,
   canonicalAor,
   type ContactChange,
   type LocationChange,

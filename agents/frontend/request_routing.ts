@@ -84,6 +84,30 @@ export function routeRequest(request: SipRequest, context: RoutingContext): Rout
   return { kind: "targets", aor, bindings, by: "aor" };
 }
 
+/**
+ * The binding an in-dialog Request-URI of this domain names (RFC 3261 §16.5 with MS-SIPRE
+ * §4.2): a GRUU reaches exactly the endpoint it was issued to; an AOR its first binding.
+ * Undefined for another domain, a URI without user, or nothing registered.
+ *
+ * @example
+ * ```ts
+ * bindingForUri(parseUri("sip:bob@lab.test;opaque=user:epid:x;gruu"), "lab.test", location);
+ * ```
+ */
+export function bindingForUri(
+  uri: SipUri,
+  domain: string,
+  location: LocationService,
+): Binding | undefined {
+  if (uri.host.toLowerCase() !== domain.toLowerCase() || uri.user === undefined) return undefined;
+  const bindings = location.lookup(canonicalAor(uri));
+  const token = gruuToken(uri);
+  if (token === undefined) return bindings[0];
+  return bindings.find((b) =>
+    b.endpoint.gruu !== undefined && gruuToken(b.endpoint.gruu) === token
+  );
+}
+
 /** The `user:epid:<token>` token of a GRUU (URI or text), undefined when it is none. */
 function gruuToken(uri: SipUri | string): string | undefined {
   const params = typeof uri === "string" ? gruuParams(uri) : uri.params;

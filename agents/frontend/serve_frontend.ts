@@ -11,7 +11,8 @@
  * population_command.ts): by default user00001 … with passwords pw-1 …; `--password
  * 'pw-{secret}'` derives them from the seed. It prints `listening <address>`, the population
  * rule, and (TLS/WSS) the lab CA file, then serves until SIGINT/SIGTERM and prints the
- * registration counts. Clients authenticate with MS-SIPAE NTLM (NTLM domain: the first label of
+ * registration counts. The presence server (agents/presence, MS-PRES) runs in it as a service.
+ * Clients authenticate with MS-SIPAE NTLM (NTLM domain: the first label of
  * `--domain`, upper case; targetname: the domain) or with Digest MD5 (SIPp); the 401 offers both.
  *
  * This CLI glue reads the population through lab/runner so that the front end and the
@@ -31,6 +32,7 @@ import { parseArgs } from "node:util";
 import { buildLabPopulation } from "../../lab/runner/population_command.ts";
 import { labTlsMaterial } from "../lab_trust.ts";
 import { formatListenAddress, parseListenAddress } from "../sip_endpoint.ts";
+import { presenceService } from "../presence/mod.ts";
 import { FrontendAgent } from "./frontend_agent.ts";
 import type { RegistrarMetricsSink, RegistrationOutcome } from "./registrar_metrics.ts";
 
@@ -99,6 +101,8 @@ export async function serveFrontend(
       tls,
       metrics,
       auth: { schemes: ["NTLM", "Digest"] },
+      // MS-PRES: the presence server (SERVICE publications, SUBSCRIBE presence/roaming).
+      services: [presenceService()],
     });
     io.out(`listening ${formatListenAddress(agent.address)}`);
     if (tls?.caPem) {

@@ -81,6 +81,8 @@ export class SipaeTestClient {
       tls: options.tls,
       wheel: options.wheel,
       allowedMethods: ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "MESSAGE", "NOTIFY", "INFO"],
+      // MS-SIP §3.1.4.2: the ACK, BYE and CANCEL the core builds are signed like the rest.
+      core: { prepareRequest: (request) => client.sipae.authorize(request) },
       handler: {
         onRequest: (tx, request) => client.#onRequest(tx, request),
         onAck: () => {

@@ -174,6 +174,11 @@ export const AGENT_METRICS = {
     "latency",
     "Presence publication (SERVICE/PUBLISH) → NOTIFY received by a watcher.",
   ),
+  presence_fanout: define(
+    "latency",
+    "Presence server: publication accepted → NOTIFY/BENOTIFY handed to the transport, per watcher (MS-PRES).",
+    ["method", "kind"],
+  ),
   im_delivery_time: define("latency", "Instant message MESSAGE sent → received by the peer."),
   chat_fanout_delay: define(
     "latency",

@@ -51,9 +51,10 @@ export function maxForwards(request: SipRequest): number | undefined {
 
 /**
  * §16.4: removes the first Route value when `isLocal` says it is this proxy's (a loose
- * router's Record-Route coming back). When the Request-URI is this proxy's own (a strict
- * router upstream put it there) and there is a Route, the last Route value becomes the
- * Request-URI and is removed. Edits `request` in place.
+ * router's Record-Route coming back). When the Request-URI is a Record-Route value of this
+ * proxy (`isOwnRecordRoute`, default `isLocal`: a strict router upstream put it there) and
+ * there is a Route, the last Route value becomes the Request-URI and is removed. Edits
+ * `request` in place.
  *
  * @example
  * ```ts
@@ -61,8 +62,12 @@ export function maxForwards(request: SipRequest): number | undefined {
  * popOwnRoute(bye, isLocal); // Route: <sip:edge.lab.test;lr>
  * ```
  */
-export function popOwnRoute(request: SipRequest, isLocal: (uri: Uri) => boolean): void {
-  if (isLocal(request.requestUri)) {
+export function popOwnRoute(
+  request: SipRequest,
+  isLocal: (uri: Uri) => boolean,
+  isOwnRecordRoute: (uri: Uri) => boolean = isLocal,
+): void {
+  if (isOwnRecordRoute(request.requestUri)) {
     const routes = routeValues(request);
     const last = routes.pop();
     if (last !== undefined) {

@@ -36,6 +36,18 @@ Deno.test("§16.4: a Request-URI of this proxy (strict router upstream) takes th
   assert.deepEqual(bye.headerValues("route"), ["<sip:edge.lab.test;lr>"]);
 });
 
+Deno.test("§16.4: a GRUU of the served domain is no Record-Route value: only the own Route goes", () => {
+  // The front end's domain is local, but a user's GRUU there is a target, not this proxy.
+  const local = (uri: Uri) => isLocal(uri) || (uri as { host?: string }).host === "lab.test";
+  const ownRecordRoute = (uri: Uri) => local(uri) && (uri as { user?: string }).user === undefined;
+  const bye = request("sip:bob@lab.test;opaque=user:epid:x;gruu", [
+    "Route: <sip:192.0.2.1:5060;lr>",
+  ]);
+  popOwnRoute(bye, local, ownRecordRoute);
+  assert.equal(bye.uri, "sip:bob@lab.test;opaque=user:epid:x;gruu");
+  assert.deepEqual(bye.headerValues("route"), []);
+});
+
 Deno.test("§16.6 steps 2–4: Request-URI, Max-Forwards − 1 (70 when absent), Record-Route with lr", () => {
   const original = request("sip:bob@lab.test", ["Max-Forwards: 10"]);
   const branch = branchRequest(original, "sip:bob@192.0.2.7:5070", "sip:192.0.2.1:5060;lr");

@@ -25,6 +25,7 @@
 export { StatefulProxy } from "./stateful_proxy.ts";
 export {
   type BranchHook,
+  type CancelHook,
   type ForwardOptions,
   NO_PROXY_METRICS,
   type ProxyMetricsSink,

@@ -39,6 +39,12 @@ export interface ProxyTarget {
  */
 export type BranchHook = (branch: SipRequest, target: ProxyTarget, original: SipRequest) => void;
 
+/**
+ * A hook on each CANCEL the proxy sends to a pending branch (§16.10, §16.7 step 10), built
+ * from that branch's request (§9.1): e.g. to sign it for the endpoint the branch went to.
+ */
+export type CancelHook = (cancel: SipRequest, branch: SipRequest, target: ProxyTarget) => void;
+
 /** A hook on each response the proxy is about to forward upstream (§16.7 step 9). */
 export type ResponseHook = (response: SipResponse, original: SipRequest) => void;
 
@@ -93,8 +99,10 @@ export interface StatefulProxyOptions {
   locate?: (uri: SipUri) => Destination | undefined;
   /** Runs on every branch, initial and in-dialog (P-Asserted-Identity, signing). */
   prepareBranch?: BranchHook;
-  /** Runs on every forwarded response. */
+  /** Runs on every forwarded response, and on the proxy's own refusals. */
   prepareResponse?: ResponseHook;
+  /** Runs on every CANCEL the proxy sends to a branch. */
+  prepareCancel?: CancelHook;
   /**
    * Wraps the hooks the proxy attaches to the core (`attachProxy`): the front end
    * authenticates in-dialog requests and ACKs there before they are routed.

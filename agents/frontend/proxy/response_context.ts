@@ -19,7 +19,7 @@ import { ChartExecutor } from "../../../lab/statechart/mod.ts";
 import { formatMsDiagnostics, msDiagnostics } from "../../../lab/protocols/ocer/mod.ts";
 import type { UserAgentCore } from "../../../lab/sip/ua/mod.ts";
 import { type BranchOutcome, chooseBestResponse } from "./best_response.ts";
-import type { ProxyMetricsSink, ProxyTarget, ResponseHook } from "./proxy_options.ts";
+import type { CancelHook, ProxyMetricsSink, ProxyTarget, ResponseHook } from "./proxy_options.ts";
 import {
   responseContextChart,
   type ResponseContextEvent,
@@ -36,6 +36,8 @@ export interface ContextHost {
   readonly timerCMs: number;
   readonly metrics: ProxyMetricsSink;
   readonly serverName: string | undefined;
+  /** The proxy-wide `prepareCancel` (signing a branch's CANCEL). */
+  readonly prepareCancel: CancelHook | undefined;
   /** The request is answered: stop matching CANCELs to it. */
   forget(context: ResponseContext): void;
 }
@@ -180,6 +182,7 @@ export class Branch implements ClientTransactionHandlers {
     this.#cancel = "sent";
     const cancel = createCancel(this.request);
     if (this.#cancelReason !== undefined) cancel.addHeader("Reason", this.#cancelReason);
+    this.context.host.prepareCancel?.(cancel, this.request, this.target);
     try {
       this.context.host.core.sendInTransaction(cancel, this.destination, IGNORE);
     } catch (error) {

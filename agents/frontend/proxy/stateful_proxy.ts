@@ -88,6 +88,7 @@ export class StatefulProxy implements UaProxyHooks {
       timerCMs: options.timerCMs ?? DEFAULT_TIMER_C_MS,
       metrics: this.#metrics,
       serverName: options.serverName,
+      prepareCancel: options.prepareCancel,
       forget: (context) => {
         this.#contexts.delete(context);
         if (this.#invites.get(context.tx) === context) this.#invites.delete(context.tx);
@@ -317,7 +318,7 @@ export class StatefulProxy implements UaProxyHooks {
   /** A copy of `request` after §16.4 Route processing. */
   #routed(request: SipRequest): SipRequest {
     const copy = copyRequest(request);
-    popOwnRoute(copy, (uri) => this.#isLocalUri(uri));
+    popOwnRoute(copy, (uri) => this.#isLocalUri(uri), (uri) => this.#isOwnRecordRoute(uri));
     return copy;
   }
 
@@ -365,6 +366,14 @@ export class StatefulProxy implements UaProxyHooks {
   #isLocalUri(uri: Uri): boolean {
     if (!isSipUri(uri) || !this.#isLocalHost(uri.host)) return false;
     return uri.port === undefined || uri.port === this.#identity().viaPort;
+  }
+
+  /**
+   * §16.4: "a value this proxy previously placed into a Record-Route header field" — its own
+   * address without a user part. A GRUU of the served domain (a user's URI) is not one.
+   */
+  #isOwnRecordRoute(uri: Uri): boolean {
+    return this.#isLocalUri(uri) && isSipUri(uri) && uri.user === undefined;
   }
 
   #isLocalHost(host: string): boolean {

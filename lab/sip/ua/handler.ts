@@ -96,6 +96,12 @@ export interface UaProxyHooks {
    * false to have the core answer the INVITE 487 itself (§9.2).
    */
   onCancel(invite: ServerTransaction, cancel: SipRequest): boolean;
+  /**
+   * §16.3: true for a request the proxy only forwards (not for this UA): the core then skips
+   * its §8.2.2.3 Require check — "proxies MUST ignore" Require, they check Proxy-Require.
+   * Optional; without it every request meets the UAS checks.
+   */
+  forwards?(request: SipRequest): boolean;
 }
 
 /** The answer an ACK for a 2xx carries when that 2xx held an offer (§13.2.2.4). */

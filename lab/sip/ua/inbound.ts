@@ -88,7 +88,9 @@ export class InboundRouter {
     const partial = error.partial;
     if (context.identity === undefined || context.stopped || partial === undefined) return;
     if (partial.method === "ACK") return;
-    context.sendDirect(buildResponse(partial, error.status, error.reason, newTag()), source);
+    const response = buildResponse(partial, error.status, error.reason, newTag());
+    context.prepareOwnResponse(response, undefined, source);
+    context.sendDirect(response, source);
     context.metrics.localAnswer(partial.method, error.status, error.reason);
   }
 
@@ -100,7 +102,9 @@ export class InboundRouter {
     const rejection = checkMethod(request, settings.allowed, settings.allowHeader) ??
       checkUriScheme(request, settings.uriSchemes) ??
       this.#merged(tx) ??
-      checkRequire(request, settings.supported);
+      // RFC 3261 §16.3: a proxy ignores Require (it checks Proxy-Require); the agent's proxy
+      // tells which requests it only forwards.
+      (context.proxy?.forwards?.(request) ? undefined : checkRequire(request, settings.supported));
     if (rejection !== undefined) {
       context.answer(tx, rejection);
       return;
@@ -157,7 +161,9 @@ export class InboundRouter {
     if (request.method === "BYE") {
       // §15.1.2: "the UAS core MUST generate a 2xx response to the BYE"; the usage has
       // terminated the dialog and the agent hears of it through onDialogTerminated.
-      context.respond(tx, context.createResponse(request, 200));
+      const ok = context.createResponse(request, 200);
+      context.prepareOwnResponse(ok, request, tx.source);
+      context.respond(tx, ok);
       context.metrics.localAnswer("BYE", 200, "OK");
       return;
     }
@@ -202,14 +208,18 @@ export class InboundRouter {
     if (target === undefined) return;
     const cancel = tx.request;
     const toTag = context.inviteTags.get(target.request);
-    tx.respond(context.createResponse(cancel, 200, "OK", toTag === undefined ? {} : { toTag }));
+    const ok = context.createResponse(cancel, 200, "OK", toTag === undefined ? {} : { toTag });
+    context.prepareOwnResponse(ok, cancel, tx.source);
+    tx.respond(ok);
     context.metrics.localAnswer("CANCEL", 200, "OK");
     if (target.method !== "INVITE" || target.state !== "Proceeding") return;
     // §16.10: a proxy cancels the branches of an INVITE it forwarded; they answer 487.
     let proxied = false;
     this.#callProxy(() => proxied = context.proxy?.onCancel(target, cancel) ?? false);
     if (proxied) return;
-    context.respond(target, context.createResponse(target.request, 487, "Request Terminated"));
+    const terminated = context.createResponse(target.request, 487, "Request Terminated");
+    context.prepareOwnResponse(terminated, target.request, target.source);
+    context.respond(target, terminated);
     context.metrics.localAnswer("INVITE", 487, "Request Terminated");
     try {
       context.handler.onCancel?.(target, cancel);

@@ -56,7 +56,9 @@ export class InviteLink implements InviteUsageHost {
   /** §13.2.2.4: the ACK for a 2xx goes straight to the transport (§17.1.1.3: no transaction). */
   sendAck(ack: SipRequest): void {
     if (this.context.stopped) return;
-    this.context.sendDirect(ack, this.context.destinationFor(ack, this.destination));
+    const destination = this.context.destinationFor(ack, this.destination);
+    this.context.prepareOwnRequest(ack, destination);
+    this.context.sendDirect(ack, destination);
   }
 
   /**
@@ -73,6 +75,7 @@ export class InviteLink implements InviteUsageHost {
       request,
       this.context.destinationFor(request, this.destination),
       NO_CALLBACKS,
+      true,
     );
   }
 

@@ -174,7 +174,7 @@ export class UacRequest implements ClientTransactionHandlers, OutgoingRequest {
   #sendCancel(): void {
     this.#cancel = "sent";
     if (this.context.stopped) return;
-    this.context.sendRequest(createCancel(this.request), this.destination, NO_CALLBACKS);
+    this.context.sendRequest(createCancel(this.request), this.destination, NO_CALLBACKS, true);
   }
 
   #notify(callback: Notify, response: SipResponse, dialog: Dialog | undefined): void {

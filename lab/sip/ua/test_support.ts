@@ -18,7 +18,7 @@ import {
 import type { Dialog } from "../dialog/mod.ts";
 import type { UaHandler } from "./handler.ts";
 import type { UaMetricsSink } from "./metrics_sink.ts";
-import { UserAgentCore } from "./user_agent_core.ts";
+import { UserAgentCore, type UserAgentCoreOptions } from "./user_agent_core.ts";
 
 /** How the test agent answers an INVITE. */
 export type InviteAnswer =
@@ -147,7 +147,11 @@ export interface LabPeer {
 export async function startPeer(
   user: string,
   protocol: TransportProtocol,
-  options: { supportedExtensions?: string[]; maxMessageSize?: number } = {},
+  options: {
+    supportedExtensions?: string[];
+    maxMessageSize?: number;
+    hooks?: Pick<UserAgentCoreOptions<TransportManager>, "prepareRequest" | "prepareResponse">;
+  } = {},
 ): Promise<LabPeer> {
   const agent = new RecordingAgent();
   const metrics = new CountingUaMetrics();
@@ -158,6 +162,7 @@ export async function startPeer(
     handler: agent,
     metrics: { ua: metrics },
     supportedExtensions: options.supportedExtensions,
+    ...options.hooks,
   });
   agent.core = core;
   const local = await core.transport.add(protocol).listen({ hostname: "127.0.0.1", port: 0 });

@@ -59,6 +59,19 @@ export interface ResponseOptions {
   headers?: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
+/**
+ * What the agent does to the messages the core builds itself just before they are sent (see
+ * `UserAgentCoreOptions.prepareRequest` / `prepareResponse`).
+ */
+export interface CorePreparation {
+  prepareRequest?(request: SipRequest, destination: Destination): void;
+  prepareResponse?(
+    response: SipResponse,
+    request: SipRequest | undefined,
+    destination: Destination,
+  ): void;
+}
+
 /** Requests that create a dialog (RFC 3261 §12.1, RFC 6665 §4.1.2, RFC 3515 §2.4). */
 const DIALOG_CREATING: ReadonlySet<string> = new Set(["INVITE", "SUBSCRIBE", "REFER"]);
 
@@ -99,6 +112,7 @@ export class UaContext {
     readonly settings: UaSettings,
     readonly handler: UaHandler,
     readonly metrics: UaMetricsSink,
+    readonly preparation: CorePreparation = {},
   ) {}
 
   /** The identity; throws before `start`. */
@@ -112,11 +126,17 @@ export class UaContext {
    * UDP) when it has none, Max-Forwards 70 when absent (§8.1.1.6, §8.1.1.7); dialog-creating
    * requests are tracked so forked responses find their request (§12.1.2).
    */
-  sendRequest(request: SipRequest, dest: Destination, callbacks: RequestCallbacks): UacRequest {
+  sendRequest(
+    request: SipRequest,
+    dest: Destination,
+    callbacks: RequestCallbacks,
+    builtByCore = false,
+  ): UacRequest {
     if (this.stopped) throw new Error("UserAgentCore is stopped");
     const identity = this.requireIdentity();
     if (!request.hasHeader("via")) request.prependHeader("Via", viaValue(identity, dest.protocol));
     if (!request.hasHeader("max-forwards")) request.addHeader("Max-Forwards", "70");
+    if (builtByCore) this.prepareOwnRequest(request, dest);
     const sent = new UacRequest(this, request, dest, callbacks);
     // Responses arrive on a later turn of the event loop: tracking after the send is in time.
     sent.transaction = this.layer.sendRequest(request, dest, sent);
@@ -126,6 +146,16 @@ export class UaContext {
       this.armSweep();
     }
     return sent;
+  }
+
+  /** The agent's last touch on a request the core built (CANCEL, BYE, ACK for a 2xx). */
+  prepareOwnRequest(request: SipRequest, dest: Destination): void {
+    this.preparation.prepareRequest?.(request, dest);
+  }
+
+  /** The agent's last touch on a response the core built (its refusals, 200 to BYE / CANCEL). */
+  prepareOwnResponse(response: SipResponse, request: SipRequest | undefined, dest: Destination) {
+    this.preparation.prepareResponse?.(response, request, dest);
   }
 
   /**
@@ -260,6 +290,7 @@ export class UaContext {
     const response = this.createResponse(request, rejection.status, rejection.reason, {
       headers: rejection.headers,
     });
+    this.prepareOwnResponse(response, request, tx.source);
     this.respond(tx, response);
     this.metrics.localAnswer(request.method, rejection.status, rejection.reason);
   }

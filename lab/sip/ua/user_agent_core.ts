@@ -76,6 +76,24 @@ export interface UserAgentCoreOptions<T extends UaTransport> {
   supportedExtensions?: readonly string[];
   /** Request-URI schemes served (§8.2.2.1); default sip and sips. */
   uriSchemes?: readonly string[];
+  /**
+   * Called just before the core sends a request it built itself — the ACK for a 2xx
+   * (§13.2.2.4, each time it is sent), a CANCEL (§9.1), a dialog usage's BYE (§15.1.1) — with
+   * Via and Max-Forwards in place: the agent's chance to add what the core cannot, e.g. an
+   * MS-SIPAE signature (MS-SIP §3.1.4.2). Requests passed to `request` are the agent's own.
+   */
+  prepareRequest?(request: SipRequest, destination: Destination): void;
+  /**
+   * Called just before the core sends a response it built itself: its refusals (§8.2: 405,
+   * 416, 420, 481, 482, 500...), 200 to BYE (§15.1.2) and CANCEL, 487 (§9.2), the stateless
+   * answer to an unparseable request (`request` undefined). Responses passed to `respond` are
+   * the agent's own.
+   */
+  prepareResponse?(
+    response: SipResponse,
+    request: SipRequest | undefined,
+    destination: Destination,
+  ): void;
 }
 
 /** The inbound events the core hands to its transport factory; one object per core. */
@@ -148,6 +166,7 @@ export class UserAgentCore<T extends UaTransport = UaTransport> {
       settings,
       handler,
       options.metrics?.ua ?? NO_UA_METRICS,
+      { prepareRequest: options.prepareRequest, prepareResponse: options.prepareResponse },
     );
     this.#inbound = new InboundRouter(this.#context);
   }
