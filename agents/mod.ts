@@ -15,7 +15,10 @@ import { callWorkload } from "./call_workload.ts";
 import { labTarget } from "./lab_target.ts";
 import { flowWorkload } from "./flow/mod.ts";
 import { signInWorkload } from "./signin_workload.ts";
+import { imWorkload } from "./im_workload.ts";
+import { presenceWorkload } from "./presence_workload.ts";
 import { signInChart } from "./client/mod.ts";
+import { imSessionChart } from "./im/mod.ts";
 import { basicCallUacChart } from "./uac/basic_call_chart.ts";
 import { basicCallUasChart } from "./uas/basic_call_chart.ts";
 
@@ -28,6 +31,9 @@ export {
 } from "./call_workload_users.ts";
 export { flowWorkload } from "./flow/mod.ts";
 export { signInWorkload } from "./signin_workload.ts";
+export { IM_SESSION_MACHINE, imWorkload } from "./im_workload.ts";
+export { presenceWorkload } from "./presence_workload.ts";
+export { fanoutMetrics, FanoutProbe, type FanoutSamples } from "./presence_fanout_probe.ts";
 export { LyncClient, type LyncClientOptions, LyncEndpoint, signInChart } from "./client/mod.ts";
 export { labTarget } from "./lab_target.ts";
 export { BasicCaller, type CallOutcome } from "./uac/caller.ts";
@@ -37,7 +43,7 @@ export { basicCallUasChart } from "./uas/basic_call_chart.ts";
 
 /** Every workload kind this build can run (the runner adds `noop`). */
 export function defaultWorkloads(): WorkloadFactory[] {
-  return [callWorkload(), flowWorkload(), signInWorkload()];
+  return [callWorkload(), flowWorkload(), signInWorkload(), imWorkload(), presenceWorkload()];
 }
 
 /**
@@ -54,6 +60,7 @@ export function fleetCharts(): Record<string, AnyStateMachine> {
     [basicCallUacChart.id]: basicCallUacChart,
     [basicCallUasChart.id]: basicCallUasChart,
     [signInChart.id]: signInChart,
+    [imSessionChart.id]: imSessionChart,
   };
 }
 

@@ -34,9 +34,14 @@ import {
   Xoshiro128,
 } from "../lab/scenario/mod.ts";
 import type { TimerHandle } from "../lab/sip/timer/mod.ts";
-import { type AuthChoice, LyncClient, type ServerChoice } from "./client/lync_client.ts";
+import {
+  type AuthChoice,
+  LyncClient,
+  type LyncClientEvents,
+  type ServerChoice,
+} from "./client/lync_client.ts";
 import { type LyncEndpoint, SIGN_IN_MACHINE } from "./client/lync_endpoint.ts";
-import { describeFailure } from "./client/sign_in_failure.ts";
+import { describeFailure, type SignInFailure } from "./client/sign_in_failure.ts";
 import { labTlsMaterial } from "./lab_trust.ts";
 
 /** Users kept for the drill-down besides those signed in. */
@@ -141,14 +146,7 @@ class SignInDriver implements WorkloadDriver {
       this.#finish(iteration, { ok: true });
       return;
     }
-    this.#finish(iteration, {
-      ok: false,
-      status: failure.status,
-      reason: describeFailure(failure),
-      diagnostics: failure.diagnosticsId === undefined
-        ? undefined
-        : { code: String(failure.diagnosticsId), reason: failure.diagnosticsReason },
-    });
+    this.#finish(iteration, signInFailureOutcome(failure));
   }
 
   async stop(options: { graceful: boolean }): Promise<void> {
@@ -181,10 +179,72 @@ class SignInDriver implements WorkloadDriver {
   }
 }
 
+/**
+ * What a workload whose users sign in like Lync clients (`sign-in`, `im`, `presence`) says about
+ * their client: its name (for errors), and optionally the authentication scheme, MS-SIPCOMP and
+ * the registration lifetime asked for.
+ */
+export interface ClientWorkloadSettings {
+  readonly name: string;
+  readonly auth?: Exclude<AuthScheme, "none">;
+  readonly compression?: boolean;
+  readonly expiresMs?: number;
+}
+
+/**
+ * The {@link LyncClient} a workload's users sign in with, aimed at the scenario's target: the
+ * lab front end (TLS with the lab CA, or TCP) or an external server, with NTLM by default (the
+ * target's scheme on an external one). Shared by the `sign-in`, `im` and `presence` workloads.
+ *
+ * @example
+ * ```ts
+ * const client = await startWorkloadClient(ctx, { name: "im" }, {
+ *   online: (endpoint, ms) => console.log(endpoint.account.name, ms),
+ * });
+ * ```
+ */
+export async function startWorkloadClient(
+  ctx: RunContext,
+  settings: ClientWorkloadSettings,
+  events: LyncClientEvents,
+): Promise<LyncClient> {
+  const target = await signInTarget(ctx, settings);
+  return LyncClient.start({
+    server: target.server,
+    caCerts: target.caCerts,
+    auth: target.auth,
+    wheel: ctx.wheel,
+    compression: settings.compression ?? false,
+    expiresSeconds: Math.max(1, Math.round((settings.expiresMs ?? 3_600_000) / 1000)),
+    metrics: { transaction: ctx.metrics, transport: ctx.metrics },
+    events,
+  });
+}
+
+/**
+ * The failed iteration a sign-in failure stands for: its status, a few words and the server's
+ * ms-diagnostics (MS-OCER §2.2.1).
+ *
+ * @example
+ * ```ts
+ * done(signInFailureOutcome(endpoint.failure!)); // { ok: false, status: 401, diagnostics: … }
+ * ```
+ */
+export function signInFailureOutcome(failure: SignInFailure): IterationOutcome {
+  return {
+    ok: false,
+    status: failure.status,
+    reason: describeFailure(failure),
+    diagnostics: failure.diagnosticsId === undefined
+      ? undefined
+      : { code: String(failure.diagnosticsId), reason: failure.diagnosticsReason },
+  };
+}
+
 /** Where the workload's users sign in, and how they authenticate and trust the server. */
 async function signInTarget(
   ctx: RunContext,
-  workload: SignInWorkload,
+  workload: ClientWorkloadSettings,
 ): Promise<{ server: ServerChoice; caCerts?: string[]; auth: AuthChoice }> {
   const target = ctx.scenario.target;
   let protocol: "tls" | "tcp";
@@ -244,21 +304,11 @@ export function signInWorkload(): WorkloadFactory {
       if (workload.kind !== "sign-in") {
         throw new Error(`sign-in factory got a '${workload.kind}' workload`);
       }
-      const target = await signInTarget(ctx, workload);
       const driver = new SignInDriver(ctx, workload);
-      driver.client = LyncClient.start({
-        server: target.server,
-        caCerts: target.caCerts,
-        auth: target.auth,
-        wheel: ctx.wheel,
-        compression: workload.compression,
-        expiresSeconds: Math.max(1, Math.round(workload.expiresMs / 1000)),
-        metrics: { transaction: ctx.metrics, transport: ctx.metrics },
-        events: {
-          online: (endpoint, ms) => driver.online(endpoint, ms),
-          failed: (endpoint) => driver.failed(endpoint),
-          ended: (endpoint) => driver.ended(endpoint),
-        },
+      driver.client = await startWorkloadClient(ctx, workload, {
+        online: (endpoint, ms) => driver.online(endpoint, ms),
+        failed: (endpoint) => driver.failed(endpoint),
+        ended: (endpoint) => driver.ended(endpoint),
       });
       return driver;
     },

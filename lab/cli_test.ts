@@ -73,14 +73,14 @@ Deno.test("run: usage, missing and invalid files, refused workloads are exit cod
       "planned.yaml",
       noopScenarioYaml({
         load: "  executor: constant-users\n  users: 1\n  duration: 1s",
-        workloads: "  - kind: presence",
+        workloads: "  - kind: voicemail",
       }),
     );
     const r = await lab("run", planned, "--results", `${folder.dir}/results`);
     assert.equal(r.code, 2);
     assert.ok(
       r.err.includes(
-        `${planned}:10:11: workloads[0].kind: workload 'presence' is not available yet`,
+        `${planned}:10:11: workloads[0].kind: workload 'voicemail' is not available yet`,
       ),
       r.err,
     );

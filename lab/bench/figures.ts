@@ -7,8 +7,10 @@
  */
 import { dashboardCostFigure } from "./dashboard_cost_figure.ts";
 import { e2eUdpFigure } from "./e2e_udp_figure.ts";
+import { imFigure } from "./im_figure.ts";
 import type { BenchFigure } from "./figure.ts";
 import { parserFigure } from "./parser_figure.ts";
+import { presenceFigure } from "./presence_figure.ts";
 import { runnerFigure } from "./runner_figure.ts";
 import { signInFigure } from "./signin_figure.ts";
 
@@ -19,4 +21,6 @@ export const FIGURES: readonly BenchFigure[] = [
   runnerFigure,
   dashboardCostFigure,
   signInFigure,
+  imFigure,
+  presenceFigure,
 ];

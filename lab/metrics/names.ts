@@ -174,6 +174,10 @@ export const AGENT_METRICS = {
     "latency",
     "Presence publication (SERVICE/PUBLISH) → NOTIFY received by a watcher.",
   ),
+  presence_fanout_complete: define(
+    "latency",
+    "Presence publication (SERVICE) sent → the last watcher's NOTIFY received, per publication.",
+  ),
   presence_fanout: define(
     "latency",
     "Presence server: publication accepted → NOTIFY/BENOTIFY handed to the transport, per watcher (MS-PRES).",

@@ -411,6 +411,7 @@ class Normalizer {
           messages: cd("messages", 5),
           messageInterval: dd("messageInterval", "10s"),
           messageSize: cd("messageSize", 100),
+          signInPeers: flag("signInPeers", true),
         };
       case "pstn-call":
         return {

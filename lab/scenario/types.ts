@@ -241,6 +241,11 @@ export interface ImWorkload extends WorkloadBase {
   readonly messages: CountDistribution;
   readonly messageInterval: DurationDistribution;
   readonly messageSize: CountDistribution;
+  /**
+   * Sign the chosen peer in (it joins the answering users) when it is not signed in yet; false:
+   * only users signed in by their own iterations answer, others get the INVITE and fail (480).
+   */
+  readonly signInPeers: boolean;
 }
 
 /** Call to or from the PSTN through a gateway (MS-OCPSTN). */
@@ -344,8 +349,8 @@ export type WorkloadKind = Workload["kind"];
 export const WORKLOAD_STATUS: Readonly<Record<WorkloadKind, "available" | "planned">> = {
   "call": "available",
   "sign-in": "available",
-  "presence": "planned",
-  "im": "planned",
+  "presence": "available",
+  "im": "available",
   "pstn-call": "planned",
   "voicemail": "planned",
   "park": "planned",

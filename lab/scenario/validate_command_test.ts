@@ -35,16 +35,16 @@ Deno.test("validate: ok for a valid file, located problems and exit 1 for a brok
 Deno.test("validate: planned workloads are named; no file is a usage error", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const file = `${dir}/presence.yaml`;
+    const file = `${dir}/planned.yaml`;
     await Deno.writeTextFile(
       file,
       "name: p\ntarget: { kind: lab, agents: { frontend: {} } }\npopulation: { count: 5 }\n" +
-        "workloads: [{ kind: presence }, { kind: im }, { kind: im, name: im2 }]\n" +
+        "workloads: [{ kind: voicemail }, { kind: chat }, { kind: chat, name: chat2 }]\n" +
         "load: { executor: constant-users, users: 5, duration: 1m }\n",
     );
     const io = capture();
     assert.equal(await validateCommand([file], io.output), 0);
-    assert.deepEqual(io.out, [`${file}: ok — p, constant-users (not available yet: presence, im)`]);
+    assert.deepEqual(io.out, [`${file}: ok — p, constant-users (not available yet: voicemail, chat)`]);
     const usage = capture();
     assert.equal(await validateCommand([], usage.output), 2);
     assert.deepEqual(usage.err, ["usage: lab validate <scenario.yaml>..."]);
