@@ -214,6 +214,9 @@ class ImDriver implements WorkloadDriver {
     if (agent === undefined || caller.endpoint.done) {
       return this.#finish(iteration, { ok: false, reason: `${user.name} is no longer signed in` });
     }
+    if (!caller.endpoint.session().connected) {
+      return this.#finish(iteration, { ok: false, reason: "connection to the front end lost" });
+    }
     // IM.md §2: the first message rides in the INVITE.
     const session = agent.invite(peer.aor, this.#nextMessage());
     iteration.session = session;

@@ -260,6 +260,7 @@ class PresenceDriver implements WorkloadDriver {
         contentType: PRES_CONTENT_TYPES.categoryPublish,
       });
       if (iteration.finished) return { ok: true };
+      if (response === undefined) return CONNECTION_LOST;
       if (response.status < 300) {
         for (const p of publications) {
           iteration.versions.set(instanceKey(p.instance), p.version + 1);
@@ -282,6 +283,7 @@ class PresenceDriver implements WorkloadDriver {
     iteration: PresenceIteration,
     session: EndpointSession,
   ): Promise<IterationOutcome> {
+    if (!session.connected) return CONNECTION_LOST;
     const contacts = iteration.user.contacts.map((p) => this.#ctx.population.user(p).aor);
     const request = session.core.createRequest("SUBSCRIBE", {
       to: `<${session.aor}>`,
@@ -350,7 +352,10 @@ class PresenceDriver implements WorkloadDriver {
     method: string,
     target: string,
     opts: { body: string; contentType: string },
-  ): Promise<SipResponse> {
+  ): Promise<SipResponse | undefined> {
+    // MS-CONMGMT: a dropped connection is re-established by the client; until then the request
+    // cannot leave, and the iteration fails as "connection lost".
+    if (!session.connected) return Promise.resolve(undefined);
     const request = session.core.createRequest(method, {
       to: `<${target}>`,
       from: `<${session.aor}>;epid=${session.epid}`,
@@ -396,6 +401,9 @@ class PresenceDriver implements WorkloadDriver {
 function instanceKey(instance: number): string {
   return `state/${instance}/${AGGREGATION_CONTAINER}`;
 }
+
+/** The failed iteration of an endpoint without a connection to its home server. */
+const CONNECTION_LOST: IterationOutcome = { ok: false, reason: "connection to the front end lost" };
 
 /** The failed iteration a refused request stands for (status and ms-diagnostics). */
 function failure(method: string, response: SipResponse): IterationOutcome {

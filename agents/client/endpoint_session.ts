@@ -80,8 +80,13 @@ export interface EndpointSession {
   readonly aor: string;
   /** MS-SIPRE 2.2.7: the endpoint id (put on From as `epid`). */
   readonly epid: string;
-  /** The home server: the endpoint's current connection (requests outside a dialog). */
+  /**
+   * The home server: the endpoint's current connection (requests outside a dialog). Throws while
+   * the endpoint has none (dropped, reconnecting): check {@link connected} first.
+   */
   readonly outbound: Destination;
+  /** Whether the endpoint has a connection to its home server right now. */
+  readonly connected: boolean;
 }
 
 /**
@@ -102,6 +107,10 @@ export class SessionView implements EndpointSession {
     server: () => Destination | undefined,
   ) {
     this.#server = server;
+  }
+
+  get connected(): boolean {
+    return this.#server() !== undefined;
   }
 
   get outbound(): Destination {

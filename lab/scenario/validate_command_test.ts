@@ -44,7 +44,9 @@ Deno.test("validate: planned workloads are named; no file is a usage error", asy
     );
     const io = capture();
     assert.equal(await validateCommand([file], io.output), 0);
-    assert.deepEqual(io.out, [`${file}: ok — p, constant-users (not available yet: voicemail, chat)`]);
+    assert.deepEqual(io.out, [
+      `${file}: ok — p, constant-users (not available yet: voicemail, chat)`,
+    ]);
     const usage = capture();
     assert.equal(await validateCommand([], usage.output), 2);
     assert.deepEqual(usage.err, ["usage: lab validate <scenario.yaml>..."]);
